@@ -1,0 +1,6 @@
+/**
+ * The Hono LocalAPI.
+ *
+ * @module
+ */
+export {};

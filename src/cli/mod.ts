@@ -1,0 +1,6 @@
+/**
+ * The fcp command line.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * The interop vector loader and conformance runner.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * Mesh: peer discovery, session handshake, symbol transport.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * The embedded symbol store and admission control.
+ *
+ * @module
+ */
+export {};

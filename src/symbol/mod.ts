@@ -1,0 +1,6 @@
+/**
+ * Symbols: RaptorQ objects, symbol envelopes, FCPS/FCPC framing, chunking.
+ *
+ * @module
+ */
+export {};
