@@ -9,7 +9,7 @@ import { FcpError } from "./errors.ts";
 
 const HEX = "0123456789abcdef";
 const encoder = new TextEncoder();
-const strictDecoder = new TextDecoder("utf-8", { fatal: true });
+const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Lowercase hex of bytes.
@@ -72,7 +72,8 @@ export function utf8(s: string): Uint8Array {
 }
 
 /**
- * Strict UTF-8 decode; invalid sequences throw `FCP-1040`.
+ * Strict UTF-8 decode; invalid sequences throw `FCP-1040`. A leading U+FEFF is kept, not
+ * stripped: bytes and text must round-trip exactly.
  *
  * @example
  * ```ts
