@@ -1,0 +1,413 @@
+import assert from "node:assert/strict";
+import { type CborValue, encodeCbor } from "../cbor/mod.ts";
+import {
+  concatBytes,
+  equalBytes,
+  type ErrorCode,
+  fromHex,
+  isFcpError,
+  toHex,
+} from "../core/mod.ts";
+import { originProvenance } from "../model/mod.ts";
+import {
+  CAPABILITY_OBJECT_SCHEMA,
+  type CapabilityObject,
+  capabilityObjectId,
+  type CapabilityObjectInput,
+  signCapabilityObject,
+} from "./capability_object.ts";
+import { coseProtectedHeader, coseSign1, coseSigStructure } from "./cose.ts";
+import { signHolderProof } from "./holder_proof.ts";
+import { Ed25519Key } from "./keys.ts";
+import {
+  CLAIM,
+  claimsToMap,
+  decodeToken,
+  mintToken,
+  signClaimMap,
+  type TokenClaims,
+} from "./token.ts";
+import { type VerifyContext, verifyToken } from "./token_verify.ts";
+
+const NOW = 1_700_000_000;
+const issuer = Ed25519Key.generate();
+const owner = Ed25519Key.generate();
+const trusted = new Map([[toHex(issuer.kid), issuer.publicKey], [
+  toHex(owner.kid),
+  owner.publicKey,
+]]);
+
+const base = {
+  iss: "node:a",
+  zoneId: "z:work",
+  capabilityId: "cap:gh",
+  operations: ["gh.read"],
+  exp: NOW + 3600,
+  nbf: NOW - 10,
+} satisfies TokenClaims;
+const { zoneId: _zone, ...baseNoZone } = base;
+
+const ctx: VerifyContext = {
+  now: NOW,
+  zoneId: "z:work",
+  resolveIssuerKey: (kid) => trusted.get(toHex(kid)),
+  required: { capability: "cap:gh", operation: "gh.read" },
+};
+
+function mint(c: Partial<TokenClaims> = {}): Uint8Array {
+  return mintToken({ ...base, ...c }, issuer);
+}
+
+function refused(token: Uint8Array, c: Partial<VerifyContext>, code: ErrorCode): void {
+  assert.throws(
+    () => verifyToken(token, { ...ctx, ...c }),
+    (e) => isFcpError(e, code),
+    `expected ${code}`,
+  );
+}
+
+Deno.test("verifyToken: a valid token yields its claims and the authorizing grant", () => {
+  const v = verifyToken(mint(), ctx);
+  assert.deepEqual(v.grant, { capability: "cap:gh", operation: "gh.read" });
+  assert.deepEqual(v.kid, issuer.kid);
+  assert.equal(v.jti?.length, 16);
+  assert.equal(v.claims.aud, "z:work");
+});
+
+Deno.test("verifyToken: vector-style tokens without a grants claim use capability_id + operations", () => {
+  const m = claimsToMap({ ...base, cti: new Uint8Array(16) });
+  const t = signClaimMap(m, issuer).token;
+  assert.equal(decodeToken(t).claims.grants, undefined);
+  assert.deepEqual(verifyToken(t, ctx).grant, { capability: "cap:gh", operation: "gh.read" });
+});
+
+Deno.test("verifyToken: exp/nbf boundaries with 300 s skew", () => {
+  const t = mint({ exp: NOW, nbf: NOW });
+  verifyToken(t, { ...ctx, now: NOW + 299 });
+  verifyToken(t, { ...ctx, now: NOW - 300 });
+});
+
+Deno.test("refused: expired (FCP-2003)", () => {
+  refused(mint({ exp: NOW - 300 }), {}, "FCP-2003");
+  refused(mint({ exp: NOW }), { now: NOW + 300 }, "FCP-2003");
+});
+
+Deno.test("refused: not yet valid (FCP-2004)", () => {
+  refused(mint({ nbf: NOW + 301 }), {}, "FCP-2004");
+});
+
+Deno.test("refused: token without exp (FCP-2007)", () => {
+  const { exp: _exp, ...noExp } = base;
+  refused(mintToken(noExp, issuer), {}, "FCP-2007");
+});
+
+Deno.test("refused: wrong zone (FCP-4002)", () => {
+  refused(mint({ zoneId: "z:private", aud: "*" }), {}, "FCP-4002");
+  refused(mintToken({ ...baseNoZone, aud: "z:work" }, issuer), {}, "FCP-4002");
+});
+
+Deno.test("refused: wrong aud (FCP-2005); aud '*' is accepted", () => {
+  refused(mint({ aud: "z:private" }), {}, "FCP-2005");
+  refused(mint({ zoneId: "z:private" }), {}, "FCP-2005"); // aud auto-filled from the zone
+  refused(signClaimMap(claimsToMap(baseNoZone), issuer).token, {}, "FCP-2005");
+  verifyToken(mint({ aud: "*" }), ctx);
+});
+
+Deno.test("refused: unknown kid (FCP-2008)", () => {
+  refused(mintToken(base, Ed25519Key.generate()), {}, "FCP-2008");
+});
+
+Deno.test("refused: resolver returns a key whose kid differs from the token kid (FCP-2008)", () => {
+  refused(mint(), { resolveIssuerKey: () => owner.publicKey }, "FCP-2008");
+});
+
+Deno.test("refused: signature by a different key claiming the issuer's kid (FCP-2006)", () => {
+  const attacker = Ed25519Key.generate();
+  const payload = encodeCbor(claimsToMap({ ...base, aud: "z:work", schemaVersion: 1 }));
+  const protectedBytes = coseProtectedHeader(issuer.kid);
+  const sig = attacker.sign(coseSigStructure(protectedBytes, payload));
+  const forged = encodeCbor([protectedBytes, new Map(), payload, sig]);
+  refused(forged, {}, "FCP-2006");
+});
+
+Deno.test("refused: tampered payload (FCP-2006)", () => {
+  const t = mint();
+  const needle = new TextEncoder().encode("gh.read");
+  const i = t.findIndex((_, j) => equalBytes(t.subarray(j, j + needle.length), needle));
+  assert.ok(i > 0);
+  const tampered = t.slice();
+  tampered[i + 3] = "w".charCodeAt(0); // gh.read -> gh.wead, same length
+  refused(tampered, {}, "FCP-2006");
+});
+
+Deno.test("refused: tampered signature (FCP-2006)", () => {
+  const t = mint();
+  const bad = t.slice();
+  bad[bad.length - 1]! ^= 1;
+  refused(bad, {}, "FCP-2006");
+});
+
+Deno.test("refused: non-canonical payload with a valid signature (FCP-2007)", () => {
+  // Canonical payload, then re-encode exp (4) with a non-minimal 8-byte integer head.
+  const canonical = encodeCbor(claimsToMap({ ...base, aud: "z:work", schemaVersion: 1 }));
+  const expHead = concatBytes(
+    new Uint8Array([0x04, 0x1a]),
+    fromHex((NOW + 3600).toString(16).padStart(8, "0")),
+  );
+  const at = canonical.findIndex((_, j) => equalBytes(canonical.subarray(j, j + 6), expHead));
+  assert.ok(at > 0);
+  const nonCanonical = concatBytes(
+    canonical.subarray(0, at + 1),
+    new Uint8Array([0x1b, 0, 0, 0, 0]),
+    canonical.subarray(at + 2),
+  );
+  const t = coseSign1(nonCanonical, issuer).token;
+  refused(t, {}, "FCP-2007");
+});
+
+Deno.test("refused: tagged vs untagged mix-ups (FCP-2007)", () => {
+  const t = mint();
+  // COSE_Sign1 tag 18 around a valid token.
+  refused(concatBytes(new Uint8Array([0xd2]), t), {}, "FCP-2007");
+  // A valid signature over a tagged payload (self-describe tag 55799).
+  const tagged = concatBytes(
+    fromHex("d9d9f7"),
+    encodeCbor(claimsToMap({ ...base, schemaVersion: 1 })),
+  );
+  refused(coseSign1(tagged, issuer).token, {}, "FCP-2007");
+  // A COSE_Sign1 nested as the payload of another.
+  refused(coseSign1(t, issuer).token, {}, "FCP-2007");
+  // alg in the unprotected header, alg != EdDSA.
+  const d = decodeToken(t);
+  const unprot = encodeCbor([d.protectedBytes, new Map([[1, -8]]), d.payload, d.signature]);
+  refused(unprot, {}, "FCP-2007");
+  const es256 = encodeCbor(new Map<CborValue, CborValue>([[1, -7], [4, issuer.kid]]));
+  const sig = issuer.sign(coseSigStructure(es256, d.payload));
+  refused(encodeCbor([es256, new Map(), d.payload, sig]), {}, "FCP-2007");
+});
+
+Deno.test("refused: schema_version other than 1 (FCP-2007)", () => {
+  const m = claimsToMap({ ...base, aud: "z:work", schemaVersion: 2 });
+  refused(coseSign1(encodeCbor(m), issuer).token, {}, "FCP-2007");
+  const none = claimsToMap({ ...base, aud: "z:work" });
+  refused(coseSign1(encodeCbor(none), issuer).token, {}, "FCP-2007");
+});
+
+Deno.test("refused: truncated token and garbage CBOR (FCP-2007)", () => {
+  const t = mint();
+  refused(t.slice(0, t.length - 1), {}, "FCP-2007");
+  refused(t.slice(0, 20), {}, "FCP-2007");
+  refused(new Uint8Array([0xff, 0xfe, 0x00]), {}, "FCP-2007");
+  refused(new Uint8Array(), {}, "FCP-2007");
+  refused(crypto.getRandomValues(new Uint8Array(200)).fill(0x5f, 0, 1), {}, "FCP-2007");
+});
+
+Deno.test("refused: revoked token jti or issuer kid via callback (FCP-3004)", () => {
+  const t = mint({ cti: new Uint8Array(16).fill(0xee) });
+  const revokedJti = new Uint8Array(16).fill(0xee);
+  refused(t, { isRevoked: (id) => equalBytes(id, revokedJti) }, "FCP-3004");
+  refused(t, { isRevoked: (id) => equalBytes(id, issuer.kid) }, "FCP-3004");
+  verifyToken(t, { ...ctx, isRevoked: () => false });
+});
+
+Deno.test("refused: grants not covering the required operation (FCP-3001)", () => {
+  refused(mint(), { required: { capability: "cap:gh", operation: "gh.write" } }, "FCP-3001");
+  refused(mint(), { required: { capability: "cap:other", operation: "gh.read" } }, "FCP-3001");
+  refused(mint({ grants: [] }), {}, "FCP-3001");
+  // An op-less grant covers every operation of its capability.
+  const any = mint({ grants: [{ capability: "cap:gh" }] });
+  verifyToken(any, { ...ctx, required: { capability: "cap:gh", operation: "gh.write" } });
+});
+
+Deno.test("refused: instance binding (FCP-2005)", () => {
+  const t = mint({ instanceId: "inst-1" });
+  verifyToken(t, { ...ctx, instanceId: "inst-1" });
+  refused(t, { instanceId: "inst-2" }, "FCP-2005");
+  refused(t, {}, "FCP-2005");
+});
+
+Deno.test("refused: resource constraints (FCP-3003)", () => {
+  const t = mint({
+    constraints: { resourceAllow: ["repo/*"], resourceDeny: ["repo/secret*"], maxCalls: 5 },
+  });
+  const v = verifyToken(t, { ...ctx, resource: "repo/a" });
+  assert.equal(v.constraints?.maxCalls, 5);
+  refused(t, { resource: "other/a" }, "FCP-3003");
+  refused(t, { resource: "repo/secret-1" }, "FCP-3003");
+  refused(t, {}, "FCP-3003");
+  refused(mint({ constraints: { resourceAllow: ["[a-z]"] } }), { resource: "a" }, "FCP-3003");
+});
+
+// ---- holder binding (WIRE.md §5b)
+
+const holderB = Ed25519Key.generate();
+const holderC = Ed25519Key.generate();
+
+function presented(
+  token: Uint8Array,
+  key: Ed25519Key,
+  over?: Partial<{ requestId: string; jti: Uint8Array }>,
+) {
+  const jti = over?.jti ?? decodeToken(token).claims.cti!;
+  const requestId = over?.requestId ?? "req-1";
+  return {
+    requestId: "req-1",
+    operationId: "gh.read",
+    signature: signHolderProof(key, { requestId, operationId: "gh.read", tokenJti: jti }),
+    holderPublicKey: key.publicKey,
+  };
+}
+
+Deno.test("holder binding: the bound node with a valid proof is accepted", () => {
+  const t = mint({ holderNode: "node-b" });
+  verifyToken(t, { ...ctx, holderNodeId: "node-b", holderProof: presented(t, holderB) });
+});
+
+Deno.test("refused: wrong holder — a token stolen by another node (FCP-2011)", () => {
+  const t = mint({ holderNode: "node-b" });
+  // node-c presents node-b's token with its own (valid) proof.
+  refused(t, { holderNodeId: "node-c", holderProof: presented(t, holderC) }, "FCP-2011");
+  // node-c claims to be node-b but cannot sign as node-b's attested key.
+  refused(t, {
+    holderNodeId: "node-b",
+    holderProof: { ...presented(t, holderC), holderPublicKey: holderB.publicKey },
+  }, "FCP-2011");
+});
+
+Deno.test("refused: holder proof missing or over other inputs (FCP-2011)", () => {
+  const t = mint({ holderNode: "node-b" });
+  refused(t, { holderNodeId: "node-b" }, "FCP-2011");
+  refused(t, { holderProof: presented(t, holderB) }, "FCP-2011");
+  refused(t, {
+    holderNodeId: "node-b",
+    holderProof: presented(t, holderB, { jti: new Uint8Array(16) }),
+  }, "FCP-2011");
+  refused(t, {
+    holderNodeId: "node-b",
+    holderProof: presented(t, holderB, { requestId: "req-other" }),
+  }, "FCP-2011");
+  refused(mint(), { requireHolderBinding: true }, "FCP-2011");
+});
+
+// ---- grant objects (beyond the reference)
+
+const objectIdKey = new Uint8Array(32).fill(0x33);
+
+function capObject(
+  over: Partial<CapabilityObjectInput> = {},
+  by: Ed25519Key = owner,
+): CapabilityObject {
+  return signCapabilityObject({
+    header: {
+      schema: CAPABILITY_OBJECT_SCHEMA,
+      zoneId: "z:work",
+      createdAt: NOW - 100,
+      provenance: originProvenance("z:work"),
+      refs: [],
+      foreignRefs: [],
+    },
+    capabilityId: "cap:gh",
+    operations: ["gh.read"],
+    validFrom: NOW - 100,
+    validUntil: NOW + 86_400,
+    ...over,
+  }, by);
+}
+
+function grantCtx(objects: CapabilityObject[]): Partial<VerifyContext> {
+  const store = new Map(objects.map((o) => [toHex(capabilityObjectId(o, objectIdKey)), o]));
+  return {
+    grantResolver: (id) => store.get(toHex(id)),
+    objectIdKey,
+    ownerKid: owner.kid,
+  };
+}
+
+const idOf = (o: CapabilityObject) => capabilityObjectId(o, objectIdKey);
+
+Deno.test("grant objects: resolved, owner-signed objects covering every grant are accepted", () => {
+  const o = capObject();
+  const t = mint({ grantObjectIds: [idOf(o)] });
+  const v = verifyToken(t, { ...ctx, ...grantCtx([o]) });
+  assert.equal(v.grantObjects.length, 1);
+  // An object granting every operation covers op-less grants too.
+  const all = capObject({ operations: [] });
+  const t2 = mint({ grants: [{ capability: "cap:gh" }], grantObjectIds: [idOf(all)] });
+  verifyToken(t2, { ...ctx, ...grantCtx([all]) });
+  // A policy callback can authorize another issuer.
+  const byIssuer = capObject({}, issuer);
+  verifyToken(mint({ grantObjectIds: [idOf(byIssuer)] }), {
+    ...ctx,
+    ...grantCtx([byIssuer]),
+    isAuthorizedIssuer: (kid) => equalBytes(kid, issuer.kid),
+  });
+});
+
+Deno.test("refused: grant object id that does not resolve (FCP-3002)", () => {
+  const o = capObject();
+  refused(mint({ grantObjectIds: [new Uint8Array(32)] }), grantCtx([o]), "FCP-3002");
+  refused(mint({ grantObjectIds: [idOf(o)] }), {}, "FCP-3002"); // no resolver at all
+});
+
+Deno.test("refused: grants not covered by the grant objects (FCP-3002)", () => {
+  const o = capObject({ operations: ["gh.list"] });
+  const t = mint({ operations: ["gh.read"], grantObjectIds: [idOf(o)] });
+  refused(t, { ...grantCtx([o]) }, "FCP-3002");
+  // Object grants gh.read, but the token also claims an op-less grant.
+  const narrow = capObject();
+  const wide = mint({ grants: [{ capability: "cap:gh" }], grantObjectIds: [idOf(narrow)] });
+  refused(wide, grantCtx([narrow]), "FCP-3002");
+  // Capability differs.
+  const other = capObject({ capabilityId: "cap:other", operations: [] });
+  refused(mint({ grantObjectIds: [idOf(other)] }), grantCtx([other]), "FCP-3002");
+});
+
+Deno.test("refused: grant object by an unauthorized issuer (FCP-3002)", () => {
+  const byNode = capObject({}, issuer);
+  refused(mint({ grantObjectIds: [idOf(byNode)] }), grantCtx([byNode]), "FCP-3002");
+  const noPolicy = { ...grantCtx([capObject()]) };
+  delete noPolicy.ownerKid;
+  refused(mint({ grantObjectIds: [idOf(capObject())] }), noPolicy, "FCP-3002");
+});
+
+Deno.test("refused: grant object with a bad signature, wrong zone, wrong id or outside validity (FCP-3002)", () => {
+  const o = capObject();
+  const forgedSig: CapabilityObject = { ...o, operations: ["gh.read", "gh.write"] };
+  refused(mint({ grantObjectIds: [idOf(forgedSig)] }), grantCtx([forgedSig]), "FCP-3002");
+  const privateZone = capObject({
+    header: { ...o.header, zoneId: "z:private", provenance: originProvenance("z:private") },
+  });
+  refused(mint({ grantObjectIds: [idOf(privateZone)] }), grantCtx([privateZone]), "FCP-3002");
+  const expired = capObject({ validFrom: NOW - 1000, validUntil: NOW - 500 });
+  refused(mint({ grantObjectIds: [idOf(expired)] }), grantCtx([expired]), "FCP-3002");
+  // A resolver that answers an id with a different object.
+  const other = capObject({ operations: [] });
+  const lying = { ...grantCtx([o]), grantResolver: () => other };
+  refused(mint({ grantObjectIds: [idOf(o)] }), lying, "FCP-3002");
+  // Required but absent.
+  refused(mint(), { ...grantCtx([o]), requireGrantObjects: true }, "FCP-3002");
+});
+
+Deno.test("refused: revoked grant object (FCP-3004)", () => {
+  const o = capObject();
+  const id = idOf(o);
+  refused(
+    mint({ grantObjectIds: [id] }),
+    { ...grantCtx([o]), isRevoked: (x) => equalBytes(x, id) },
+    "FCP-3004",
+  );
+});
+
+Deno.test("verifyToken checks the signature before parsing claims", () => {
+  // Garbage claims under a bad signature report the signature, not the claims.
+  const junk = new Map<CborValue, CborValue>([[CLAIM.exp, "not-a-number"]]);
+  const signedByOther = coseSign1(encodeCbor(junk), Ed25519Key.generate());
+  const d = decodeToken(mint());
+  const swapped = encodeCbor([
+    d.protectedBytes,
+    new Map(),
+    signedByOther.payload,
+    signedByOther.signature,
+  ]);
+  refused(swapped, {}, "FCP-2006");
+});

@@ -1,0 +1,379 @@
+/**
+ * `fcp token mint | verify | inspect`: capability tokens (WIRE.md §6) from the command line.
+ *
+ * Token files: `mint` writes the token as one line of lowercase hex (to `--out FILE`, created
+ * mode 0600, or stdout); `verify` and `inspect` read FILE or stdin (`-`) as that hex, or as the
+ * raw CBOR bytes (recognized by the leading 0x84 of the COSE_Sign1 array).
+ *
+ * `mint` backs every token with an owner-signed CapabilityObject stored in
+ * `FCP_HOME/capabilities/<object id hex>.cap` (SchemaHash ‖ canonical CBOR) and named in the
+ * token's `grant_object_ids`; `verify` resolves and checks it (beyond the reference).
+ *
+ * @module
+ */
+import {
+  CAPABILITY_OBJECT_SCHEMA,
+  type CapabilityObject,
+  capabilityObjectId,
+  CLAIM,
+  claimsToJson,
+  decodeCapabilityObject,
+  decodeToken,
+  encodeCapabilityObject,
+  type Identity,
+  loadIdentity,
+  loadRevocationLog,
+  mintToken,
+  renewAttestation,
+  revocationTargetId,
+  signCapabilityObject,
+  signHolderProof,
+  trustedIssuers,
+  verifyToken,
+  ZONE_KEYS_FILE,
+  ZoneKeyring,
+} from "../../authority/mod.ts";
+import { equalBytes, FcpError, fromHex, fromUtf8, toHex } from "../../core/mod.ts";
+import { randomBytes } from "../../crypto/mod.ts";
+import {
+  originProvenance,
+  parseZoneId,
+  validateCanonicalId,
+  type ZoneId,
+} from "../../model/mod.ts";
+import type { CliCommand, CommandContext } from "../types.ts";
+import { UsageError } from "../usage_error.ts";
+
+/** Longest `--ttl` accepted: 30 days. */
+export const MAX_TOKEN_TTL_SECS = 30 * 86_400;
+/** Directory (under FCP_HOME) of the CapabilityObjects minted tokens name. */
+export const CAPABILITIES_DIR = "capabilities";
+
+function nowSecs(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+function required(ctx: CommandContext, name: string): string {
+  const v = ctx.string(name);
+  if (v === undefined || v === "") throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+function canonical(value: string, what: string): string {
+  try {
+    return validateCanonicalId(value, what);
+  } catch (cause) {
+    throw new UsageError(`${what} must be lowercase [a-z0-9][a-z0-9._:-]*`, { cause });
+  }
+}
+
+function zoneOption(ctx: CommandContext): ZoneId {
+  const z = required(ctx, "zone");
+  try {
+    return parseZoneId(z);
+  } catch (cause) {
+    throw new UsageError(`--zone ${z} is not a zone id`, { cause });
+  }
+}
+
+/** Token bytes from hex text or raw CBOR (leading 0x84). */
+export function parseTokenInput(bytes: Uint8Array): Uint8Array {
+  if (bytes[0] === 0x84) return bytes;
+  const text = fromUtf8(bytes).replace(/\s+/g, "");
+  if (text === "") throw new UsageError("no token given");
+  try {
+    return fromHex(text, undefined, "token");
+  } catch (cause) {
+    throw new UsageError("token must be hex or raw COSE_Sign1 bytes", { cause });
+  }
+}
+
+async function readToken(ctx: CommandContext): Promise<Uint8Array> {
+  const arg = ctx.positionals[0];
+  if (arg === undefined || arg === "-") {
+    if (!ctx.io.readStdin) throw new UsageError("no token file and no standard input");
+    return parseTokenInput(await ctx.io.readStdin());
+  }
+  try {
+    return parseTokenInput(await Deno.readFile(arg));
+  } catch (cause) {
+    if (cause instanceof FcpError) throw cause;
+    throw new UsageError(`cannot read token file ${arg}`, { cause });
+  }
+}
+
+/**
+ * A revocation check over the zone's revocation log and z:owner's (spec §14.3): a grant
+ * object id (32 bytes) directly, an issuer kid (8 bytes) through its revocation target id.
+ */
+async function revocationCheck(
+  id: Identity,
+  ring: ZoneKeyring,
+  zone: ZoneId,
+  now: number,
+): Promise<(x: Uint8Array) => boolean> {
+  const zones = [...new Set<ZoneId>([zone, "z:owner"])].filter((z) => ring.zoneIds().includes(z));
+  const logs = await Promise.all(zones.map((z) =>
+    loadRevocationLog(id.home, z, {
+      objectIdKey: ring.objectIdKey(z).key,
+      ownerPublicKey: id.owner.publicKey,
+    })
+  ));
+  return (x) => {
+    const target = x.length === 32 ? x : x.length === 8 ? revocationTargetId("kid", x) : undefined;
+    return target !== undefined && logs.some((l) => l.registry.isRevoked(target, { now }));
+  };
+}
+
+async function loadRing(id: Identity): Promise<ZoneKeyring> {
+  if (!(await id.keystore.hasPublic(ZONE_KEYS_FILE))) {
+    throw new FcpError("FCP-2012", `no zone keys in ${id.home}; run 'fcp init' first`);
+  }
+  return await ZoneKeyring.load(id.keystore);
+}
+
+function capabilityPath(home: string, objectId: Uint8Array): string {
+  return `${home}/${CAPABILITIES_DIR}/${toHex(objectId)}.cap`;
+}
+
+async function storeCapability(home: string, id: Uint8Array, o: CapabilityObject): Promise<void> {
+  await Deno.mkdir(`${home}/${CAPABILITIES_DIR}`, { recursive: true, mode: 0o700 });
+  await Deno.writeFile(capabilityPath(home, id), encodeCapabilityObject(o), { mode: 0o644 });
+}
+
+async function loadCapabilities(
+  home: string,
+  ids: readonly Uint8Array[],
+): Promise<Map<string, CapabilityObject>> {
+  const found = new Map<string, CapabilityObject>();
+  for (const id of ids) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await Deno.readFile(capabilityPath(home, id));
+    } catch {
+      continue; // unknown here: verifyToken refuses with FCP-3002
+    }
+    found.set(toHex(id), decodeCapabilityObject(bytes));
+  }
+  return found;
+}
+
+/** `fcp token mint`. */
+export const tokenMint: CliCommand = {
+  path: ["token", "mint"],
+  summary: "Mint a capability token signed by this node's issuance key",
+  usage:
+    "fcp token mint --zone Z --cap C --op O [--op O2] --ttl SECONDS [--holder NODE] [--resource-allow P] [--out FILE] [--json]",
+  description: [
+    "Creates an owner-signed CapabilityObject granting C (operations O...) in zone Z, stores it",
+    "in FCP_HOME/capabilities, and mints a COSE_Sign1 token (WIRE.md §6) signed by this node's",
+    "attested issuance key: aud = zone, nbf = iat = now, exp = now + ttl, a random 16-byte jti,",
+    "grants and grant_object_ids. --holder binds it to one node (holder proof, WIRE.md §5b).",
+    "Writes the token as hex to --out (mode 0600) or stdout.",
+  ].join("\n"),
+  options: {
+    zone: { type: "string", valueName: "Z", description: "zone id, e.g. z:work" },
+    cap: { type: "string", valueName: "C", description: "capability id" },
+    op: {
+      type: "string",
+      multiple: true,
+      valueName: "O",
+      description: "operation id (repeatable)",
+    },
+    ttl: {
+      type: "string",
+      valueName: "SECONDS",
+      description: `lifetime, 1..${MAX_TOKEN_TTL_SECS}`,
+    },
+    holder: { type: "string", valueName: "NODE", description: "bind the token to this node id" },
+    "resource-allow": {
+      type: "string",
+      multiple: true,
+      valueName: "P",
+      description: "resource glob the token is limited to (repeatable)",
+    },
+    out: { type: "string", valueName: "FILE", description: "write the token here (mode 0600)" },
+  },
+  async run(ctx) {
+    const zone = zoneOption(ctx);
+    const cap = canonical(required(ctx, "cap"), "--cap");
+    const ops = ctx.strings("op").map((o) => canonical(o, "--op"));
+    if (ops.length === 0) throw new UsageError("--op is required");
+    const ttlText = required(ctx, "ttl");
+    const ttl = Number(ttlText);
+    if (!/^[0-9]+$/.test(ttlText) || ttl < 1 || ttl > MAX_TOKEN_TTL_SECS) {
+      throw new UsageError(`--ttl must be an integer number of seconds, 1..${MAX_TOKEN_TTL_SECS}`);
+    }
+    const holderText = ctx.string("holder");
+    const holder = holderText === undefined ? undefined : canonical(holderText, "--holder");
+    const allow = ctx.strings("resource-allow");
+    const now = nowSecs();
+    const id = await renewAttestation(await loadIdentity(ctx.home), now);
+    const ring = await loadRing(id);
+    const constraints = allow.length === 0 ? undefined : { resourceAllow: allow };
+    const grantObject = signCapabilityObject({
+      header: {
+        schema: CAPABILITY_OBJECT_SCHEMA,
+        zoneId: zone,
+        createdAt: now,
+        provenance: originProvenance(zone),
+        refs: [],
+        foreignRefs: [],
+      },
+      capabilityId: cap,
+      operations: ops,
+      validFrom: now,
+      validUntil: now + ttl,
+      ...(constraints === undefined ? {} : { constraints }),
+      nonce: randomBytes(16),
+    }, id.owner);
+    const objectId = capabilityObjectId(grantObject, ring.objectIdKey(zone).key);
+    await storeCapability(ctx.home, objectId, grantObject);
+    const token = mintToken({
+      iss: id.nodeId,
+      issNode: id.nodeId,
+      zoneId: zone,
+      capabilityId: cap,
+      operations: ops,
+      iat: now,
+      nbf: now,
+      exp: now + ttl,
+      grantObjectIds: [objectId],
+      ...(holder === undefined ? {} : { holderNode: holder }),
+      ...(constraints === undefined ? {} : { constraints }),
+    }, id.issuance);
+    const hex = toHex(token);
+    const out = ctx.string("out");
+    if (out !== undefined) {
+      await Deno.writeTextFile(out, hex + "\n", { mode: 0o600 });
+      await Deno.chmod(out, 0o600).catch(() => {});
+    }
+    const jti = decodeToken(token).claims.cti!;
+    if (ctx.json) {
+      ctx.printJson({
+        ...(out === undefined ? { token_hex: hex } : { file: out }),
+        jti: toHex(jti),
+        kid: toHex(id.issuance.kid),
+        zone_id: zone,
+        exp: now + ttl,
+        grant_object_ids: [toHex(objectId)],
+      });
+      return;
+    }
+    if (out === undefined) ctx.out(hex);
+    else ctx.err(`wrote token ${toHex(jti)} to ${out} (expires ${now + ttl})`);
+  },
+};
+
+/** `fcp token verify`. */
+export const tokenVerify: CliCommand = {
+  path: ["token", "verify"],
+  summary: "Verify a capability token for a zone, capability and operation",
+  usage: "fcp token verify FILE|- --zone Z --cap C --op O [--resource R] [--json]",
+  description: [
+    "Runs every check of WIRE.md §6 (structure, trusted issuer kid = owner or this node's",
+    "attested issuance key, strict Ed25519, canonical payload, aud, exp/nbf with 300 s skew,",
+    "zone, holder binding with a proof signed here by this node, grants) plus the grant objects:",
+    "each must be an owner-signed CapabilityObject in FCP_HOME/capabilities covering the grants,",
+    "and neither it nor the issuer kid may be revoked (fcp revoke; the zone's and z:owner's log).",
+    "Exit 0 if valid; a refusal exits with its code's category (11 auth, 12 capability, 13 zone).",
+  ].join("\n"),
+  args: [{ name: "FILE|-", description: "token file (hex or raw), '-' for stdin", optional: true }],
+  options: {
+    zone: { type: "string", valueName: "Z", description: "the verifier's zone" },
+    cap: { type: "string", valueName: "C", description: "required capability" },
+    op: { type: "string", valueName: "O", description: "required operation" },
+    resource: { type: "string", valueName: "R", description: "resource the call touches" },
+  },
+  async run(ctx) {
+    const token = await readToken(ctx);
+    const zone = zoneOption(ctx);
+    const capability = required(ctx, "cap");
+    const operation = required(ctx, "op");
+    const now = nowSecs();
+    const id = await renewAttestation(await loadIdentity(ctx.home), now);
+    const ring = await loadRing(id);
+    const issuers = trustedIssuers(id, now);
+    // Unverified peek, only to preload the named grant objects and to sign our holder proof.
+    const peek = decodeToken(token).claims;
+    const objects = await loadCapabilities(ctx.home, peek.grantObjectIds ?? []);
+    const requestId = toHex(randomBytes(16));
+    const holderProof = peek.cti === undefined ? undefined : {
+      requestId,
+      operationId: operation,
+      signature: signHolderProof(id.signing, {
+        requestId,
+        operationId: operation,
+        tokenJti: peek.cti,
+      }),
+      holderPublicKey: id.signing.publicKey,
+    };
+    const resource = ctx.string("resource");
+    const isRevoked = await revocationCheck(id, ring, zone, now);
+    const v = verifyToken(token, {
+      now,
+      zoneId: zone,
+      resolveIssuerKey: (kid) => issuers.get(toHex(kid)),
+      required: { capability, operation },
+      holderNodeId: id.nodeId,
+      ...(holderProof === undefined ? {} : { holderProof }),
+      ...(resource === undefined ? {} : { resource }),
+      grantResolver: (oid) => objects.get(toHex(oid)),
+      objectIdKey: ring.objectIdKey(zone).key,
+      ownerKid: id.owner.kid,
+      requireGrantObjects: true,
+      isRevoked,
+    });
+    const issuer = equalBytes(v.kid, id.owner.kid) ? "owner" : `node ${id.nodeId} issuance key`;
+    if (ctx.json) {
+      ctx.printJson({
+        valid: true,
+        kid: toHex(v.kid),
+        issuer,
+        jti: v.jti === undefined ? null : toHex(v.jti),
+        zone_id: zone,
+        grant: v.grant,
+        exp: v.claims.exp,
+        holder_node: v.claims.holderNode ?? null,
+        grant_object_ids: (v.claims.grantObjectIds ?? []).map(toHex),
+      });
+      return;
+    }
+    ctx.out(
+      `valid: ${v.grant.capability} ${v.grant.operation ?? "(all operations)"} in ${zone}, ` +
+        `issued by ${issuer} (kid ${toHex(v.kid)}), expires ${v.claims.exp}`,
+    );
+  },
+};
+
+function describeValue(v: unknown): string {
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+/** `fcp token inspect`. */
+export const tokenInspect: CliCommand = {
+  path: ["token", "inspect"],
+  summary: "Decode a capability token's claims (without verifying it)",
+  usage: "fcp token inspect FILE|- [--json]",
+  description: [
+    "Parses the COSE_Sign1 structure and the canonical claims payload (WIRE.md §6) and shows",
+    "the issuer kid and every claim by name. Does NOT verify the signature or any claim: use",
+    "'fcp token verify' to authorize.",
+  ].join("\n"),
+  args: [{ name: "FILE|-", description: "token file (hex or raw), '-' for stdin", optional: true }],
+  async run(ctx) {
+    const d = decodeToken(await readToken(ctx));
+    const claims = claimsToJson(d.claims);
+    const known = new Set<number>(Object.values(CLAIM));
+    const unknown = [...d.claimMap.keys()].filter((l) => !known.has(l));
+    if (ctx.json) {
+      ctx.printJson({ verified: false, kid: toHex(d.kid), claims, unknown_labels: unknown });
+      return;
+    }
+    ctx.out(`kid              ${toHex(d.kid)}  (not verified)`);
+    for (const [name, value] of Object.entries(claims)) {
+      ctx.out(`${name.padEnd(17)}${describeValue(value)}`);
+    }
+    if (unknown.length > 0) ctx.out(`unknown labels   ${unknown.join(", ")}`);
+  },
+};
