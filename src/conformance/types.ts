@@ -21,6 +21,7 @@ export interface Vector {
   /** All expected outputs; every field is compared. */
   expected: Record<string, unknown>;
   /** Expected fields computed rather than copied. */
+  // deno-lint-ignore camelcase
   derived_fields?: string[];
   /** Caveats. */
   notes?: string;

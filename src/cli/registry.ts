@@ -1,0 +1,42 @@
+/**
+ * Every fcp subcommand, in help order. A new command is a file in `commands/` exporting
+ * `command: CliCommand`, added here.
+ *
+ * @module
+ */
+import type { CliCommand } from "./types.ts";
+import { command as version } from "./commands/version.ts";
+import { command as cborDecode } from "./commands/cbor_decode.ts";
+import { command as cborEncode } from "./commands/cbor_encode.ts";
+import { command as vectorsVerify } from "./commands/vectors_verify.ts";
+import { zoneList, zoneRotate } from "./commands/zone.ts";
+import { command as init } from "./commands/init.ts";
+import { command as id } from "./commands/id.ts";
+import { tokenInspect, tokenMint, tokenVerify } from "./commands/token.ts";
+import { revoke, revokeList } from "./commands/revoke.ts";
+
+/**
+ * The registered commands.
+ *
+ * @example
+ * ```ts
+ * import { COMMANDS } from "./registry.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(COMMANDS.some((c) => c.path.join(" ") === "vectors verify"));
+ * ```
+ */
+export const COMMANDS: readonly CliCommand[] = [
+  version,
+  init,
+  id,
+  cborDecode,
+  cborEncode,
+  vectorsVerify,
+  zoneList,
+  zoneRotate,
+  tokenMint,
+  tokenVerify,
+  tokenInspect,
+  revoke,
+  revokeList,
+];
