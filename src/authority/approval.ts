@@ -27,13 +27,13 @@ import {
   readRecord,
   readText,
   readUint,
-  type SchemaId,
   schemaHash,
+  type SchemaId,
   type ZoneId,
 } from "../model/mod.ts";
 import {
-  type AuthoritySigner,
   authoritySign,
+  type AuthoritySigner,
   authorityVerify,
   requireValidSignature,
 } from "./node_signature.ts";
@@ -100,7 +100,11 @@ export interface ApprovalToken {
 
 /** What an action needs approved; matched against a token's scope. */
 export type ApprovalNeed =
-  | { readonly kind: "Elevation"; readonly operation: string; readonly objectIds?: readonly ObjectId[] }
+  | {
+    readonly kind: "Elevation";
+    readonly operation: string;
+    readonly objectIds?: readonly ObjectId[];
+  }
   | {
     readonly kind: "Declassification";
     readonly fromZone: ZoneId | string;
@@ -121,7 +125,9 @@ function ids(list: readonly ObjectId[], what: string): Uint8Array[] {
 function scopeToCbor(s: ApprovalScope): CborValue {
   switch (s.kind) {
     case "Elevation":
-      return { Elevation: { operation: s.operation, object_ids: ids(s.objectIds, "object_ids[]") } };
+      return {
+        Elevation: { operation: s.operation, object_ids: ids(s.objectIds, "object_ids[]") },
+      };
     case "Declassification":
       return {
         Declassification: {
@@ -150,7 +156,8 @@ function scopeFromCbor(v: CborValue | undefined, what: string): ApprovalScope {
   const m = readRecord(v, what, ["Elevation", "Declassification", "Execution"]);
   const keys = Object.keys(m);
   if (keys.length !== 1) throw new FcpError("FCP-1013", `${what} must have exactly one variant`);
-  const idList = (x: CborValue | undefined, w: string) => readArray(x, w, (y, z) => readBytes(y, z, 32));
+  const idList = (x: CborValue | undefined, w: string) =>
+    readArray(x, w, (y, z) => readBytes(y, z, 32));
   if (m.Elevation !== undefined) {
     const e = readRecord(m.Elevation, `${what}.Elevation`, ["operation", "object_ids"]);
     return {
@@ -171,7 +178,11 @@ function scopeFromCbor(v: CborValue | undefined, what: string): ApprovalScope {
   }
   const w = `${what}.Execution`;
   const x = readRecord(m.Execution, w, ["connector_id", "method_pattern", "request_object_id"]);
-  const req = readOptional(x.request_object_id, `${w}.request_object_id`, (y, z) => readBytes(y, z, 32));
+  const req = readOptional(
+    x.request_object_id,
+    `${w}.request_object_id`,
+    (y, z) => readBytes(y, z, 32),
+  );
   const pattern = readText(x.method_pattern, `${w}.method_pattern`);
   compileGlob(pattern);
   return {
@@ -183,7 +194,9 @@ function scopeFromCbor(v: CborValue | undefined, what: string): ApprovalScope {
 }
 
 function unsignedView(t: ApprovalToken): Record<string, CborValue> {
-  if (t.expiresAt <= t.approvedAt) throw new FcpError("FCP-1013", "expires_at must be after approved_at");
+  if (t.expiresAt <= t.approvedAt) {
+    throw new FcpError("FCP-1013", "expires_at must be after approved_at");
+  }
   return {
     header: headerToCbor(t.header),
     scope: scopeToCbor(t.scope),
@@ -246,7 +259,10 @@ export function createApprovalToken(p: ApprovalParams, ownerSeed: AuthoritySigne
     expiresAt: p.now + ttl,
     signature: new Uint8Array(64),
   };
-  return { ...unsigned, signature: authoritySign(APPROVAL_TOKEN_SCHEMA, unsignedView(unsigned), ownerSeed) };
+  return {
+    ...unsigned,
+    signature: authoritySign(APPROVAL_TOKEN_SCHEMA, unsignedView(unsigned), ownerSeed),
+  };
 }
 
 /**
@@ -264,7 +280,11 @@ export function createApprovalToken(p: ApprovalParams, ownerSeed: AuthoritySigne
  * assert.throws(() => verifyApprovalToken(t, ed25519PublicKey(owner), 401), /FCP-3006/);
  * ```
  */
-export function verifyApprovalToken(t: ApprovalToken, ownerPublicKey: Uint8Array, now: number): void {
+export function verifyApprovalToken(
+  t: ApprovalToken,
+  ownerPublicKey: Uint8Array,
+  now: number,
+): void {
   requireValidSignature(
     authorityVerify(APPROVAL_TOKEN_SCHEMA, unsignedView(t), ownerPublicKey, t.signature),
     "ApprovalToken",
@@ -402,5 +422,10 @@ export function decodeApprovalToken(bytes: Uint8Array): ApprovalToken {
  * ```
  */
 export function approvalTokenId(t: ApprovalToken, objectIdKey: Uint8Array): ObjectId {
-  return objectIdKeyed(objectIdKey, t.header.zoneId, schemaHash(APPROVAL_TOKEN_SCHEMA), encodeApprovalToken(t));
+  return objectIdKeyed(
+    objectIdKey,
+    t.header.zoneId,
+    schemaHash(APPROVAL_TOKEN_SCHEMA),
+    encodeApprovalToken(t),
+  );
 }

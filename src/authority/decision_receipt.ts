@@ -27,14 +27,14 @@ import {
   readOptional,
   readRecord,
   readText,
-  type SchemaId,
   schemaHash,
+  type SchemaId,
   type ZoneId,
 } from "../model/mod.ts";
 import {
   type AuthoritySigner,
-  type NodeSignature,
   nodeSign,
+  type NodeSignature,
   nodeSignatureFromCbor,
   nodeSignatureToCbor,
   nodeVerify,
@@ -85,7 +85,10 @@ export interface DecisionReceipt {
 
 function unsignedView(r: DecisionReceipt): Record<string, CborValue> {
   if (!REASON_SHAPE.test(r.reasonCode) || r.reasonCode.length > 128) {
-    throw new FcpError("FCP-1013", `reason_code ${JSON.stringify(r.reasonCode)} is not a stable code`);
+    throw new FcpError(
+      "FCP-1013",
+      `reason_code ${JSON.stringify(r.reasonCode)} is not a stable code`,
+    );
   }
   return {
     header: headerToCbor(r.header),
@@ -133,7 +136,10 @@ export interface DecisionParams {
  * assert.equal(r.signature.nodeId, "node-a");
  * ```
  */
-export function createDecisionReceipt(p: DecisionParams, nodeSeed: AuthoritySigner): DecisionReceipt {
+export function createDecisionReceipt(
+  p: DecisionParams,
+  nodeSeed: AuthoritySigner,
+): DecisionReceipt {
   const zoneId = parseZoneId(p.zoneId);
   const evidence = [...(p.evidence ?? [])];
   const base: DecisionReceipt = {
@@ -152,7 +158,13 @@ export function createDecisionReceipt(p: DecisionParams, nodeSeed: AuthoritySign
     ...(p.explanation === undefined ? {} : { explanation: p.explanation }),
     signature: { nodeId: p.decidedBy, signature: new Uint8Array(64), signedAt: p.now },
   };
-  const signature = nodeSign(DECISION_RECEIPT_SCHEMA, unsignedView(base), p.decidedBy, p.now, nodeSeed);
+  const signature = nodeSign(
+    DECISION_RECEIPT_SCHEMA,
+    unsignedView(base),
+    p.decidedBy,
+    p.now,
+    nodeSeed,
+  );
   return { ...base, signature };
 }
 

@@ -34,7 +34,10 @@ Deno.test("decision receipt: sign, verify, round trip, CBOR keys", () => {
   const noExpl = createDecisionReceipt(noExplParams, SEED);
   assert.equal(noExpl.explanation, undefined);
   assert.deepEqual(decodeDecisionReceipt(encodeDecisionReceipt(noExpl)), noExpl);
-  assert.notDeepEqual(decisionReceiptId(r, new Uint8Array(32)), decisionReceiptId(noExpl, new Uint8Array(32)));
+  assert.notDeepEqual(
+    decisionReceiptId(r, new Uint8Array(32)),
+    decisionReceiptId(noExpl, new Uint8Array(32)),
+  );
 });
 
 Deno.test("decision receipt: every tampered field fails (FCP-2001)", () => {
@@ -51,12 +54,27 @@ Deno.test("decision receipt: every tampered field fails (FCP-2001)", () => {
   for (const t of tampered) {
     assert.throws(() => verifyDecisionReceipt(t, PK), (e) => isFcpError(e, "FCP-2001"));
   }
-  assert.throws(() => verifyDecisionReceipt(r, ed25519PublicKey(new Uint8Array(32))), (e) => isFcpError(e, "FCP-2001"));
+  assert.throws(
+    () => verifyDecisionReceipt(r, ed25519PublicKey(new Uint8Array(32))),
+    (e) => isFcpError(e, "FCP-2001"),
+  );
 });
 
 Deno.test("decision receipt: malformed reason codes and decisions refused", () => {
-  assert.throws(() => createDecisionReceipt({ ...base, reasonCode: "Stale Frontier" }, SEED), (e) => isFcpError(e, "FCP-1013"));
-  assert.throws(() => createDecisionReceipt({ ...base, reasonCode: "nodot" }, SEED), (e) => isFcpError(e, "FCP-1013"));
-  assert.throws(() => createDecisionReceipt({ ...base, decision: "maybe" as "allow" }, SEED), (e) => isFcpError(e, "FCP-1013"));
-  assert.throws(() => decodeDecisionReceipt(encodeCbor({ a: 1 })), (e) => isFcpError(e, "FCP-1013"));
+  assert.throws(
+    () => createDecisionReceipt({ ...base, reasonCode: "Stale Frontier" }, SEED),
+    (e) => isFcpError(e, "FCP-1013"),
+  );
+  assert.throws(
+    () => createDecisionReceipt({ ...base, reasonCode: "nodot" }, SEED),
+    (e) => isFcpError(e, "FCP-1013"),
+  );
+  assert.throws(
+    () => createDecisionReceipt({ ...base, decision: "maybe" as "allow" }, SEED),
+    (e) => isFcpError(e, "FCP-1013"),
+  );
+  assert.throws(
+    () => decodeDecisionReceipt(encodeCbor({ a: 1 })),
+    (e) => isFcpError(e, "FCP-1013"),
+  );
 });

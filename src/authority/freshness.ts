@@ -20,7 +20,11 @@ export type FreshnessPolicy = typeof FRESHNESS_POLICIES[number];
 export const DEFAULT_MAX_FRONTIER_AGE_SECS = 300;
 
 /** Reason codes of a freshness check, exactly as WIRE.md §11 names them, plus `fresh`. */
-export type FreshnessReason = "fresh" | "stale_data" | "stale_but_within_max_age" | "stale_but_allowed";
+export type FreshnessReason =
+  | "fresh"
+  | "stale_data"
+  | "stale_but_within_max_age"
+  | "stale_but_allowed";
 
 /** Input of {@link checkFreshness}. */
 export interface FreshnessInput {

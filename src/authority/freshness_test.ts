@@ -4,8 +4,8 @@ import {
   checkFreshness,
   type FreshnessInput,
   freshnessPolicyForRisk,
-  type RiskTier,
   requireFresh,
+  type RiskTier,
 } from "./freshness.ts";
 
 const base = { localHeadSeq: 10, lastUpdated: 1000 } as const;
@@ -44,8 +44,19 @@ Deno.test("freshness: custom max age is honoured", () => {
 });
 
 Deno.test("freshness: best_effort always allows, marking stale_but_allowed", () => {
-  const r = checkFreshness({ localHeadSeq: -1, remoteSeq: 99, lastUpdated: undefined, now: 5, policy: "best_effort" });
-  assert.deepEqual([r.allowed, r.fresh, r.reason, r.ageSecs], [true, false, "stale_but_allowed", Infinity]);
+  const r = checkFreshness({
+    localHeadSeq: -1,
+    remoteSeq: 99,
+    lastUpdated: undefined,
+    now: 5,
+    policy: "best_effort",
+  });
+  assert.deepEqual([r.allowed, r.fresh, r.reason, r.ageSecs], [
+    true,
+    false,
+    "stale_but_allowed",
+    Infinity,
+  ]);
   assert.equal(requireFresh(r), r);
 });
 
@@ -55,9 +66,14 @@ Deno.test("freshness: never-synced state is stale under strict", () => {
 });
 
 Deno.test("freshness: policy per risk tier", () => {
-  const got = (["Safe", "Risky", "Dangerous", "CriticalWrite"] as RiskTier[]).map(freshnessPolicyForRisk);
+  const got = (["Safe", "Risky", "Dangerous", "CriticalWrite"] as RiskTier[]).map(
+    freshnessPolicyForRisk,
+  );
   assert.deepEqual(got, ["best_effort", "warn", "strict", "strict"]);
-  assert.throws(() => freshnessPolicyForRisk("Forbidden" as RiskTier), (e) => isFcpError(e, "FCP-1040"));
+  assert.throws(
+    () => freshnessPolicyForRisk("Forbidden" as RiskTier),
+    (e) => isFcpError(e, "FCP-1040"),
+  );
 });
 
 Deno.test("freshness: unknown policy and bad input are refused", () => {

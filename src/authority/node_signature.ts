@@ -120,7 +120,10 @@ export function signatureSetToCbor(sigs: readonly NodeSignature[]): CborValue {
  * assert.deepEqual(signatureSetFromCbor(signatureSetToCbor(s)), s);
  * ```
  */
-export function signatureSetFromCbor(v: CborValue | undefined, what = "signatures"): NodeSignature[] {
+export function signatureSetFromCbor(
+  v: CborValue | undefined,
+  what = "signatures",
+): NodeSignature[] {
   const m = readRecord(v, what, ["signatures"]);
   const sigs = readArray(m.signatures, `${what}.signatures`, nodeSignatureFromCbor);
   const sorted = sortSignatureSet(sigs);

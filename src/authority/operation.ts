@@ -34,8 +34,8 @@ import {
   readRecord,
   readText,
   readUint,
-  type SchemaId,
   schemaHash,
+  type SchemaId,
 } from "../model/mod.ts";
 import type { RiskTier } from "./freshness.ts";
 import {
@@ -445,7 +445,10 @@ export function operationIntentToCbor(i: OperationIntent): CborValue {
  * assert.throws(() => operationIntentFromCbor({}), /FCP-1013/);
  * ```
  */
-export function operationIntentFromCbor(v: CborValue | undefined, what = "OperationIntent"): OperationIntent {
+export function operationIntentFromCbor(
+  v: CborValue | undefined,
+  what = "OperationIntent",
+): OperationIntent {
   const m = readRecord(v, what, [
     "header",
     "request_object_id",
@@ -521,7 +524,10 @@ export function operationReceiptToCbor(r: OperationReceipt): CborValue {
  * assert.throws(() => operationReceiptFromCbor([]), /FCP-1013/);
  * ```
  */
-export function operationReceiptFromCbor(v: CborValue | undefined, what = "OperationReceipt"): OperationReceipt {
+export function operationReceiptFromCbor(
+  v: CborValue | undefined,
+  what = "OperationReceipt",
+): OperationReceipt {
   const m = readRecord(v, what, [
     "header",
     "request_object_id",
@@ -533,20 +539,25 @@ export function operationReceiptFromCbor(v: CborValue | undefined, what = "Opera
     "executed_by",
     "signature",
   ]);
-  const ids = (x: CborValue | undefined, w: string) => readArray(x, w, (y, p) => readBytes(y, p, 32));
+  const ids = (x: CborValue | undefined, w: string) =>
+    readArray(x, w, (y, p) => readBytes(y, p, 32));
   const idem = readOptional(m.idempotency_key, `${what}.idempotency_key`, readText);
-  const metrics = readOptional(m.usage_metrics, `${what}.usage_metrics`, (x, w) =>
-    readArray(x, w, (y, p): UsageMetric => {
-      const u = readRecord(y, p, ["kind", "amount", "unit", "custom_id"]);
-      const unit = readOptional(u.unit, `${p}.unit`, readText);
-      const customId = readOptional(u.custom_id, `${p}.custom_id`, readText);
-      return {
-        kind: readText(u.kind, `${p}.kind`),
-        amount: readUint(u.amount, `${p}.amount`),
-        ...(unit === undefined ? {} : { unit }),
-        ...(customId === undefined ? {} : { customId }),
-      };
-    }));
+  const metrics = readOptional(
+    m.usage_metrics,
+    `${what}.usage_metrics`,
+    (x, w) =>
+      readArray(x, w, (y, p): UsageMetric => {
+        const u = readRecord(y, p, ["kind", "amount", "unit", "custom_id"]);
+        const unit = readOptional(u.unit, `${p}.unit`, readText);
+        const customId = readOptional(u.custom_id, `${p}.custom_id`, readText);
+        return {
+          kind: readText(u.kind, `${p}.kind`),
+          amount: readUint(u.amount, `${p}.amount`),
+          ...(unit === undefined ? {} : { unit }),
+          ...(customId === undefined ? {} : { customId }),
+        };
+      }),
+  );
   return {
     header: headerFromCbor(m.header, `${what}.header`),
     requestObjectId: readBytes(m.request_object_id, `${what}.request_object_id`, 32),

@@ -51,37 +51,67 @@ const intent: UnsignedOperationIntent = {
 };
 
 Deno.test("operation: uuid round trip", () => {
-  assert.equal(bytesToUuid(uuidToBytes("01020304-0506-0708-090A-0b0c0d0e0f10")), "01020304-0506-0708-090a-0b0c0d0e0f10");
-  assert.throws(() => uuidToBytes("01020304050607080910111213141516"), (e) => isFcpError(e, "FCP-1040"));
+  assert.equal(
+    bytesToUuid(uuidToBytes("01020304-0506-0708-090A-0b0c0d0e0f10")),
+    "01020304-0506-0708-090a-0b0c0d0e0f10",
+  );
+  assert.throws(
+    () => uuidToBytes("01020304050607080910111213141516"),
+    (e) => isFcpError(e, "FCP-1040"),
+  );
 });
 
 Deno.test("operation: intent sign/verify/round trip; tamper refused", () => {
-  const i = signOperationIntent(intent, SEED, { tier: "Dangerous", signedAt: 5, leaseObjectId: LEASE });
+  const i = signOperationIntent(intent, SEED, {
+    tier: "Dangerous",
+    signedAt: 5,
+    leaseObjectId: LEASE,
+  });
   verifyOperationIntent(i, PK);
   assert.deepEqual(decodeOperationIntent(encodeOperationIntent(i)), i);
-  for (const t of [
-    { ...i, leaseSeq: 43 },
-    (({ idempotencyKey: _k, ...rest }) => rest)(i),
-    { ...i, capabilityTokenJti: new Uint8Array(16) },
-    { ...i, header: header(OPERATION_INTENT_SCHEMA, []) },
-  ]) {
+  for (
+    const t of [
+      { ...i, leaseSeq: 43 },
+      (({ idempotencyKey: _k, ...rest }) => rest)(i),
+      { ...i, capabilityTokenJti: new Uint8Array(16) },
+      { ...i, header: header(OPERATION_INTENT_SCHEMA, []) },
+    ]
+  ) {
     assert.throws(() => verifyOperationIntent(t, PK), (e) => isFcpError(e, "FCP-2001"));
   }
-  assert.throws(() => verifyOperationIntent(i, ed25519PublicKey(new Uint8Array(32))), (e) => isFcpError(e, "FCP-2001"));
-  assert.throws(() => verifyOperationIntent({ ...i, signature: { ...i.signature, nodeId: "node-b" } }, PK), (e) => isFcpError(e, "FCP-2001"));
+  assert.throws(
+    () => verifyOperationIntent(i, ed25519PublicKey(new Uint8Array(32))),
+    (e) => isFcpError(e, "FCP-2001"),
+  );
+  assert.throws(
+    () => verifyOperationIntent({ ...i, signature: { ...i.signature, nodeId: "node-b" } }, PK),
+    (e) => isFcpError(e, "FCP-2001"),
+  );
 });
 
 Deno.test("operation: Risky/Dangerous intents must reference the ExecutionLease (FCP-1013)", () => {
   const shape = (e: unknown) => isFcpError(e, "FCP-1013");
   for (const tier of ["Risky", "Dangerous", "CriticalWrite"] as const) {
     assert.throws(() => checkIntentLease(intent, tier), shape, `${tier}: no lease given`);
-    assert.throws(() => checkIntentLease({ ...intent, header: header() }, tier, LEASE), shape, `${tier}: lease not in refs`);
+    assert.throws(
+      () => checkIntentLease({ ...intent, header: header() }, tier, LEASE),
+      shape,
+      `${tier}: lease not in refs`,
+    );
     const { leaseSeq: _, ...noSeq } = intent;
     assert.throws(() => checkIntentLease(noSeq, tier, LEASE), shape, `${tier}: no lease_seq`);
     checkIntentLease(intent, tier, LEASE);
   }
   checkIntentLease({ ...intent, header: header() }, "Safe");
-  assert.throws(() => signOperationIntent({ ...intent, header: header() }, SEED, { tier: "Risky", signedAt: 1, leaseObjectId: LEASE }), shape);
+  assert.throws(
+    () =>
+      signOperationIntent({ ...intent, header: header() }, SEED, {
+        tier: "Risky",
+        signedAt: 1,
+        leaseObjectId: LEASE,
+      }),
+    shape,
+  );
 });
 
 Deno.test("operation: intent CBOR encodes absent options as null", () => {
@@ -101,7 +131,10 @@ Deno.test("operation: intent transcript layout of optional parts", () => {
   const b = intentSignableBytes({ ...min, upstreamIdempotency: "up" });
   assert.equal(toHex(a.slice(-1)), "00");
   assert.equal(toHex(b.slice(-7)), "01020000007570");
-  assert.throws(() => intentSignableBytes({ ...min, capabilityTokenJti: new Uint8Array(15) }), (e) => isFcpError(e, "FCP-1013"));
+  assert.throws(
+    () => intentSignableBytes({ ...min, capabilityTokenJti: new Uint8Array(15) }),
+    (e) => isFcpError(e, "FCP-1013"),
+  );
 });
 
 const receipt: UnsignedOperationReceipt = {
@@ -119,10 +152,29 @@ Deno.test("operation: receipt sign/verify/round trip, intent ref required", () =
   const r = signOperationReceipt(receipt, SEED, { signedAt: 9, intentId });
   verifyOperationReceipt(r, PK);
   assert.deepEqual(decodeOperationReceipt(encodeOperationReceipt(r)), r);
-  assert.throws(() => signOperationReceipt(receipt, SEED, { signedAt: 9, intentId: new Uint8Array(32) }), (e) => isFcpError(e, "FCP-1013"));
-  assert.throws(() => verifyOperationReceipt({ ...r, outcomeObjectIds: [] }, PK), (e) => isFcpError(e, "FCP-2001"));
-  assert.throws(() => verifyOperationReceipt({ ...r, usageMetrics: [{ kind: "api_calls", amount: 4, unit: "calls" }] }, PK), (e) => isFcpError(e, "FCP-2001"));
-  assert.notDeepEqual(operationObjectId(r, new Uint8Array(32)), operationObjectId(signOperationIntent(intent, SEED, { tier: "Safe", signedAt: 1 }), new Uint8Array(32)));
+  assert.throws(
+    () => signOperationReceipt(receipt, SEED, { signedAt: 9, intentId: new Uint8Array(32) }),
+    (e) => isFcpError(e, "FCP-1013"),
+  );
+  assert.throws(
+    () => verifyOperationReceipt({ ...r, outcomeObjectIds: [] }, PK),
+    (e) => isFcpError(e, "FCP-2001"),
+  );
+  assert.throws(
+    () =>
+      verifyOperationReceipt({
+        ...r,
+        usageMetrics: [{ kind: "api_calls", amount: 4, unit: "calls" }],
+      }, PK),
+    (e) => isFcpError(e, "FCP-2001"),
+  );
+  assert.notDeepEqual(
+    operationObjectId(r, new Uint8Array(32)),
+    operationObjectId(
+      signOperationIntent(intent, SEED, { tier: "Safe", signedAt: 1 }),
+      new Uint8Array(32),
+    ),
+  );
 });
 
 Deno.test("operation: receipt usage_metrics omitted when absent; transcript flag byte", () => {

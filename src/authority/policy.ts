@@ -32,13 +32,13 @@ import {
   readOptional,
   readRecord,
   readText,
-  type SchemaId,
   schemaHash,
+  type SchemaId,
   type ZoneId,
 } from "../model/mod.ts";
 import {
-  type AuthoritySigner,
   authoritySign,
+  type AuthoritySigner,
   authorityVerify,
   requireValidSignature,
 } from "./node_signature.ts";
@@ -190,12 +190,12 @@ function step(
   denyList: GlobMatcher[],
   subject: string,
   defaultDeny: boolean,
-  names: { deny: string; allow: string },
+  denyName: string,
   reasons: { denied: PolicyReason; notAllowed: PolicyReason },
 ): PolicyDecision | undefined {
   const denied = firstMatch(denyList, subject);
   if (denied !== undefined) {
-    return { allow: false, reasonCode: reasons.denied, matchedRule: `${names.deny}:${denied}` };
+    return { allow: false, reasonCode: reasons.denied, matchedRule: `${denyName}:${denied}` };
   }
   if (allowList.length === 0) {
     return defaultDeny ? { allow: false, reasonCode: "policy.default_deny" } : undefined;
@@ -227,20 +227,28 @@ export function evaluatePolicy(policy: ZonePolicy, req: AccessRequest): PolicyDe
   const c = compile(policy);
   if (req.zoneId !== policy.zoneId) return { allow: false, reasonCode: "policy.zone_mismatch" };
   const dd = policy.defaultDeny;
-  const principal = step(c.principalsAllow, c.principalsDeny, req.principal, dd, {
-    deny: "principals_deny",
-    allow: "principals_allow",
-  }, { denied: "policy.principal_denied", notAllowed: "policy.principal_not_allowed" });
+  const principal = step(
+    c.principalsAllow,
+    c.principalsDeny,
+    req.principal,
+    dd,
+    "principals_deny",
+    { denied: "policy.principal_denied", notAllowed: "policy.principal_not_allowed" },
+  );
   if (principal) return principal;
-  const connector = step(c.connectorsAllow, c.connectorsDeny, req.connectorId, dd, {
-    deny: "connectors_deny",
-    allow: "connectors_allow",
-  }, { denied: "policy.connector_denied", notAllowed: "policy.connector_not_allowed" });
+  const connector = step(
+    c.connectorsAllow,
+    c.connectorsDeny,
+    req.connectorId,
+    dd,
+    "connectors_deny",
+    { denied: "policy.connector_denied", notAllowed: "policy.connector_not_allowed" },
+  );
   if (connector) return connector;
-  const cap = step(c.capAllow, c.capDeny, req.capability, dd, {
-    deny: "cap_deny",
-    allow: "cap_allow",
-  }, { denied: "policy.capability_denied", notAllowed: "policy.capability_not_allowed" });
+  const cap = step(c.capAllow, c.capDeny, req.capability, dd, "cap_deny", {
+    denied: "policy.capability_denied",
+    notAllowed: "policy.capability_not_allowed",
+  });
   if (cap) return cap;
   const rule = firstMatch(c.capAllow, req.capability);
   return rule === undefined
@@ -408,7 +416,12 @@ export function verifyZonePolicyObject(o: ZonePolicyObject, ownerPublicKey: Uint
     throw new FcpError("FCP-4002", "policy object header zone differs from policy zone");
   }
   requireValidSignature(
-    authorityVerify(ZONE_POLICY_OBJECT_SCHEMA, policyObjectUnsigned(o), ownerPublicKey, o.signature),
+    authorityVerify(
+      ZONE_POLICY_OBJECT_SCHEMA,
+      policyObjectUnsigned(o),
+      ownerPublicKey,
+      o.signature,
+    ),
     "ZonePolicyObject",
   );
 }
@@ -442,7 +455,13 @@ export function encodeZonePolicyObject(o: ZonePolicyObject): Uint8Array {
  */
 export function decodeZonePolicyObject(bytes: Uint8Array): ZonePolicyObject {
   const what = "ZonePolicyObject";
-  const m = readRecord(decodeCbor(bytes), what, ["header", "zone_id", "policy", "prev", "signature"]);
+  const m = readRecord(decodeCbor(bytes), what, [
+    "header",
+    "zone_id",
+    "policy",
+    "prev",
+    "signature",
+  ]);
   const header = headerFromCbor(m.header, `${what}.header`);
   const s = header.schema;
   if (s.namespace !== "fcp.core" || s.name !== "ZonePolicyObject") {

@@ -40,7 +40,11 @@ Deno.test("policy: default policy denies everything (default deny)", () => {
 
 Deno.test("policy: allowed when all three lists admit", () => {
   const d = evaluatePolicy(open, req);
-  assert.deepEqual(d, { allow: true, reasonCode: "policy.allowed", matchedRule: "cap_allow:cap:read:*" });
+  assert.deepEqual(d, {
+    allow: true,
+    reasonCode: "policy.allowed",
+    matchedRule: "cap_allow:cap:read:*",
+  });
   requirePolicyAllow(d);
 });
 
@@ -49,7 +53,10 @@ Deno.test("policy: connector allow list is enforced even when the capability is 
   assert.deepEqual([d.allow, d.reasonCode], [false, "policy.connector_not_allowed"]);
   // ... also with default_deny false (the allow list is never advisory)
   const lax = zonePolicy({ ...open, defaultDeny: false });
-  assert.equal(evaluatePolicy(lax, { ...req, connectorId: "connector:github" }).reasonCode, "policy.connector_not_allowed");
+  assert.equal(
+    evaluatePolicy(lax, { ...req, connectorId: "connector:github" }).reasonCode,
+    "policy.connector_not_allowed",
+  );
   assert.equal(evaluatePolicy(open, { ...req, connectorId: "connector:slack-prod" }).allow, true);
 });
 
@@ -61,14 +68,30 @@ Deno.test("policy: deny beats allow in every list", () => {
     capDeny: ["cap:read:secrets*"],
   });
   const pd = evaluatePolicy(p, { ...req, principal: "user:mallory" });
-  assert.deepEqual(pd, { allow: false, reasonCode: "policy.principal_denied", matchedRule: "principals_deny:user:mallory" });
-  assert.equal(evaluatePolicy(p, { ...req, connectorId: "connector:slack-legacy" }).reasonCode, "policy.connector_denied");
-  assert.equal(evaluatePolicy(p, { ...req, capability: "cap:read:secrets.db" }).reasonCode, "policy.capability_denied");
+  assert.deepEqual(pd, {
+    allow: false,
+    reasonCode: "policy.principal_denied",
+    matchedRule: "principals_deny:user:mallory",
+  });
+  assert.equal(
+    evaluatePolicy(p, { ...req, connectorId: "connector:slack-legacy" }).reasonCode,
+    "policy.connector_denied",
+  );
+  assert.equal(
+    evaluatePolicy(p, { ...req, capability: "cap:read:secrets.db" }).reasonCode,
+    "policy.capability_denied",
+  );
 });
 
 Deno.test("policy: principal and capability not in allow list", () => {
-  assert.equal(evaluatePolicy(open, { ...req, principal: "bot:x" }).reasonCode, "policy.principal_not_allowed");
-  assert.equal(evaluatePolicy(open, { ...req, capability: "cap:write:inbox" }).reasonCode, "policy.capability_not_allowed");
+  assert.equal(
+    evaluatePolicy(open, { ...req, principal: "bot:x" }).reasonCode,
+    "policy.principal_not_allowed",
+  );
+  assert.equal(
+    evaluatePolicy(open, { ...req, capability: "cap:write:inbox" }).reasonCode,
+    "policy.capability_not_allowed",
+  );
 });
 
 Deno.test("policy: empty allow list is default deny, or no restriction when default_deny is false", () => {
@@ -80,15 +103,30 @@ Deno.test("policy: empty allow list is default deny, or no restriction when defa
 });
 
 Deno.test("policy: other zone is denied", () => {
-  assert.equal(evaluatePolicy(open, { ...req, zoneId: "z:private" }).reasonCode, "policy.zone_mismatch");
+  assert.equal(
+    evaluatePolicy(open, { ...req, zoneId: "z:private" }).reasonCode,
+    "policy.zone_mismatch",
+  );
 });
 
 Deno.test("policy: invalid patterns are refused at construction and decode (FCP-4007)", () => {
-  assert.throws(() => zonePolicy({ zoneId: "z:work", principalsAllow: ["user:[a-z]*"] }), (e) => isFcpError(e, "FCP-4007"));
-  assert.throws(() => zonePolicy({ zoneId: "z:work", connectorsDeny: ["c".repeat(129)] }), (e) => isFcpError(e, "FCP-4007"));
+  assert.throws(
+    () => zonePolicy({ zoneId: "z:work", principalsAllow: ["user:[a-z]*"] }),
+    (e) => isFcpError(e, "FCP-4007"),
+  );
+  assert.throws(
+    () => zonePolicy({ zoneId: "z:work", connectorsDeny: ["c".repeat(129)] }),
+    (e) => isFcpError(e, "FCP-4007"),
+  );
   const v = zonePolicyToCbor(open) as Record<string, unknown>;
-  assert.throws(() => zonePolicyFromCbor({ ...v, cap_allow: ["cap:é"] } as never, "z:work"), (e) => isFcpError(e, "FCP-4007"));
-  assert.throws(() => zonePolicyFromCbor({ ...v, default_deny: 1 } as never, "z:work"), (e) => isFcpError(e, "FCP-1013"));
+  assert.throws(
+    () => zonePolicyFromCbor({ ...v, cap_allow: ["cap:é"] } as never, "z:work"),
+    (e) => isFcpError(e, "FCP-4007"),
+  );
+  assert.throws(
+    () => zonePolicyFromCbor({ ...v, default_deny: 1 } as never, "z:work"),
+    (e) => isFcpError(e, "FCP-1013"),
+  );
 });
 
 Deno.test("policy object: owner-signed, round trip, tamper and wrong signer refused", () => {
@@ -98,12 +136,21 @@ Deno.test("policy object: owner-signed, round trip, tamper and wrong signer refu
   verifyZonePolicyObject(o, pk);
   const bytes = encodeZonePolicyObject(o);
   assert.deepEqual(decodeZonePolicyObject(bytes), o);
-  const o2 = createZonePolicyObject(defaultPolicy("z:work"), { now: 11, prev: zonePolicyObjectId(o, new Uint8Array(32)) }, owner);
+  const o2 = createZonePolicyObject(defaultPolicy("z:work"), {
+    now: 11,
+    prev: zonePolicyObjectId(o, new Uint8Array(32)),
+  }, owner);
   verifyZonePolicyObject(o2, pk);
   assert.deepEqual(decodeZonePolicyObject(encodeZonePolicyObject(o2)), o2);
   const tampered = { ...o, policy: zonePolicy({ ...open, connectorsAllow: ["*"] }) };
   assert.throws(() => verifyZonePolicyObject(tampered, pk), (e) => isFcpError(e, "FCP-2001"));
-  assert.throws(() => verifyZonePolicyObject(o, ed25519PublicKey(new Uint8Array(32).fill(2))), (e) => isFcpError(e, "FCP-2001"));
-  assert.throws(() => verifyZonePolicyObject({ ...o, policy: defaultPolicy("z:private") }, pk), (e) => isFcpError(e, "FCP-4002"));
+  assert.throws(
+    () => verifyZonePolicyObject(o, ed25519PublicKey(new Uint8Array(32).fill(2))),
+    (e) => isFcpError(e, "FCP-2001"),
+  );
+  assert.throws(
+    () => verifyZonePolicyObject({ ...o, policy: defaultPolicy("z:private") }, pk),
+    (e) => isFcpError(e, "FCP-4002"),
+  );
   assert.throws(() => decodeZonePolicyObject(encodeCbor([1])), (e) => isFcpError(e, "FCP-1013"));
 });

@@ -27,7 +27,13 @@ import {
 import { type ApprovalToken, requireApproval } from "./approval.ts";
 import type { RiskTier } from "./freshness.ts";
 import { type SanitizerReceipt, verifySanitizerReceipt } from "./sanitizer.ts";
-import { headerTaintLevel, NO_TAINT, TAINT_FLAGS, type TaintFlags, validateTaint } from "./taint.ts";
+import {
+  headerTaintLevel,
+  NO_TAINT,
+  TAINT_FLAGS,
+  type TaintFlags,
+  validateTaint,
+} from "./taint.ts";
 
 /** A recorded zone crossing (spec §6.1). */
 export interface ZoneCrossing {
@@ -274,17 +280,31 @@ export function crossZone(p: DataProvenance, opts: CrossZoneOptions): DataProven
   let adjustments = p.labelAdjustments;
   if (target.confidentiality < effectiveConfidentiality(p)) {
     if (opts.approval === undefined) {
-      throw new FcpError("FCP-3006", `declassification ${p.currentZone} -> ${to} requires an ApprovalToken`);
+      throw new FcpError(
+        "FCP-3006",
+        `declassification ${p.currentZone} -> ${to} requires an ApprovalToken`,
+      );
     }
-    if (opts.objectId === undefined || opts.approvalId === undefined || opts.ownerPublicKey === undefined) {
-      throw new FcpError("FCP-1040", "declassification needs objectId, approvalId and ownerPublicKey");
+    if (
+      opts.objectId === undefined || opts.approvalId === undefined ||
+      opts.ownerPublicKey === undefined
+    ) {
+      throw new FcpError(
+        "FCP-1040",
+        "declassification needs objectId, approvalId and ownerPublicKey",
+      );
     }
-    requireApproval(opts.approval, {
-      kind: "Declassification",
-      fromZone: p.currentZone,
-      toZone: to,
-      objectIds: [opts.objectId],
-    }, opts.ownerPublicKey, opts.now);
+    requireApproval(
+      opts.approval,
+      {
+        kind: "Declassification",
+        fromZone: p.currentZone,
+        toZone: to,
+        objectIds: [opts.objectId],
+      },
+      opts.ownerPublicKey,
+      opts.now,
+    );
     authorizedBy = opts.approvalId;
     adjustments = [...adjustments, {
       kind: "ConfidentialityDeclassified",
@@ -339,11 +359,16 @@ export function elevateIntegrity(p: DataProvenance, opts: {
   readonly to?: number;
   readonly zones?: readonly GenesisZone[];
 }): DataProvenance {
-  requireApproval(opts.approval, {
-    kind: "Elevation",
-    operation: opts.operation,
-    ...(opts.objectId === undefined ? {} : { objectIds: [opts.objectId] }),
-  }, opts.ownerPublicKey, opts.now);
+  requireApproval(
+    opts.approval,
+    {
+      kind: "Elevation",
+      operation: opts.operation,
+      ...(opts.objectId === undefined ? {} : { objectIds: [opts.objectId] }),
+    },
+    opts.ownerPublicKey,
+    opts.now,
+  );
   const to = opts.to ?? zoneLevels(p.currentZone, opts.zones).integrity;
   return {
     ...p,
@@ -465,7 +490,12 @@ export function checkTaint(p: DataProvenance, opts: {
   if (reason === undefined) return { allow: true, reasonCode: "taint.allowed", evidence: [] };
   if (opts.approval !== undefined && opts.approvalId !== undefined && opts.ownerPublicKey) {
     try {
-      requireApproval(opts.approval, { kind: "Elevation", operation: opts.operation }, opts.ownerPublicKey, opts.now);
+      requireApproval(
+        opts.approval,
+        { kind: "Elevation", operation: opts.operation },
+        opts.ownerPublicKey,
+        opts.now,
+      );
       return { allow: true, reasonCode: "taint.approved", evidence: [opts.approvalId] };
     } catch {
       // an invalid approval is no approval

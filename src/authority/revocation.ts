@@ -31,13 +31,13 @@ import {
   readRecord,
   readText,
   readUint,
-  type SchemaId,
   schemaHash,
+  type SchemaId,
   type ZoneId,
 } from "../model/mod.ts";
 import {
-  type AuthoritySigner,
   authoritySign,
+  type AuthoritySigner,
   authorityVerify,
   type NodeSignature,
   requireValidSignature,
@@ -144,7 +144,12 @@ export interface RevocationObjectParams {
   readonly expiresAt?: number;
 }
 
-function header(schema: SchemaId, zone: ZoneId | string, now: number, refs: ObjectId[]): ObjectHeader {
+function header(
+  schema: SchemaId,
+  zone: ZoneId | string,
+  now: number,
+  refs: ObjectId[],
+): ObjectHeader {
   const zoneId = parseZoneId(zone);
   return {
     schema,
@@ -293,7 +298,12 @@ export function createRevocationObject(
  */
 export function verifyRevocationObject(o: RevocationObject, ownerPublicKey: Uint8Array): void {
   requireValidSignature(
-    authorityVerify(REVOCATION_OBJECT_SCHEMA, revocationObjectUnsigned(o), ownerPublicKey, o.signature),
+    authorityVerify(
+      REVOCATION_OBJECT_SCHEMA,
+      revocationObjectUnsigned(o),
+      ownerPublicKey,
+      o.signature,
+    ),
     "RevocationObject",
   );
 }
@@ -450,7 +460,12 @@ export function createRevocationEvent(
  */
 export function verifyRevocationEvent(e: RevocationEvent, ownerPublicKey: Uint8Array): void {
   requireValidSignature(
-    authorityVerify(REVOCATION_EVENT_SCHEMA, revocationEventUnsigned(e), ownerPublicKey, e.signature),
+    authorityVerify(
+      REVOCATION_EVENT_SCHEMA,
+      revocationEventUnsigned(e),
+      ownerPublicKey,
+      e.signature,
+    ),
     "RevocationEvent",
   );
 }
@@ -518,7 +533,10 @@ function revocationHeadUnsigned(h: RevocationHead): Record<string, CborValue> {
  * ```
  */
 export function revocationHeadToCbor(h: RevocationHead): CborValue {
-  return { ...revocationHeadUnsigned(h), quorum_signatures: signatureSetToCbor(h.quorumSignatures) };
+  return {
+    ...revocationHeadUnsigned(h),
+    quorum_signatures: signatureSetToCbor(h.quorumSignatures),
+  };
 }
 
 /**
@@ -810,4 +828,3 @@ export function revocationTargetId(
       throw new FcpError("FCP-1040", `unknown revocation target kind ${JSON.stringify(kind)}`);
   }
 }
-

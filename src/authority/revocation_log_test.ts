@@ -67,7 +67,10 @@ Deno.test("revocation log: a different owner key refuses the chain (FCP-2001)", 
   withHome(async (home) => {
     await add(home, 1);
     const other = { ...KEYS, ownerPublicKey: ed25519PublicKey(new Uint8Array(32).fill(9)) };
-    await assert.rejects(loadRevocationLog(home, "z:work", other), (e) => isFcpError(e, "FCP-2001"));
+    await assert.rejects(
+      loadRevocationLog(home, "z:work", other),
+      (e) => isFcpError(e, "FCP-2001"),
+    );
   }));
 
 Deno.test("revocation log: malformed file is refused (FCP-1013)", () =>

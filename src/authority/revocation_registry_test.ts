@@ -4,9 +4,9 @@ import { ed25519PublicKey } from "../crypto/mod.ts";
 import {
   createRevocationEvent,
   createRevocationObject,
-  type RevocationScope,
   revocationEventId,
   revocationObjectId,
+  type RevocationScope,
 } from "./revocation.ts";
 import { RevocationRegistry } from "./revocation_registry.ts";
 
@@ -14,7 +14,11 @@ const OWNER = new Uint8Array(32).fill(1);
 const KEY = new Uint8Array(32).fill(7);
 
 function setup() {
-  return new RevocationRegistry({ zoneId: "z:work", objectIdKey: KEY, ownerPublicKey: ed25519PublicKey(OWNER) });
+  return new RevocationRegistry({
+    zoneId: "z:work",
+    objectIdKey: KEY,
+    ownerPublicKey: ed25519PublicKey(OWNER),
+  });
 }
 
 function step(
@@ -86,14 +90,26 @@ Deno.test("registry: bad chain link, wrong seq and replay are refused without st
   const reg = setup();
   const s0 = step(reg, [id(1)], 100);
   // wrong seq: a first event with seq 1
-  const bad = createRevocationEvent({ zoneId: "z:work", revocationObjectId: revocationObjectId(s0.o, KEY), seq: 1, prev: id(9), now: 100 }, OWNER);
+  const bad = createRevocationEvent({
+    zoneId: "z:work",
+    revocationObjectId: revocationObjectId(s0.o, KEY),
+    seq: 1,
+    prev: id(9),
+    now: 100,
+  }, OWNER);
   assert.throws(() => reg.apply(bad, s0.o, 100), (e) => isFcpError(e, "FCP-3007"));
   assert.equal(reg.headSeq, -1);
   assert.equal(reg.size, 0);
   reg.apply(s0.e, s0.o, 100);
   assert.throws(() => reg.apply(s0.e, s0.o, 101), (e) => isFcpError(e, "FCP-3007"), "replay");
   const s1 = step(reg, [id(2)], 110);
-  const badPrev = createRevocationEvent({ zoneId: "z:work", revocationObjectId: s1.e.revocationObjectId, seq: 1, prev: id(8), now: 110 }, OWNER);
+  const badPrev = createRevocationEvent({
+    zoneId: "z:work",
+    revocationObjectId: s1.e.revocationObjectId,
+    seq: 1,
+    prev: id(8),
+    now: 110,
+  }, OWNER);
   assert.throws(() => reg.apply(badPrev, s1.o, 110), (e) => isFcpError(e, "FCP-3007"));
   assert.ok(!reg.isRevoked(id(2)));
   reg.apply(s1.e, s1.o, 110);
@@ -112,7 +128,12 @@ Deno.test("registry: wrong signer refused (FCP-2001)", () => {
   const s = step(reg, [id(1)], 100, { signer: new Uint8Array(32).fill(2) });
   assert.throws(() => reg.apply(s.e, s.o, 100), (e) => isFcpError(e, "FCP-2001"));
   const good = step(reg, [id(1)], 100);
-  const forgedEvent = createRevocationEvent({ zoneId: "z:work", revocationObjectId: good.e.revocationObjectId, seq: 0, now: 100 }, new Uint8Array(32).fill(2));
+  const forgedEvent = createRevocationEvent({
+    zoneId: "z:work",
+    revocationObjectId: good.e.revocationObjectId,
+    seq: 0,
+    now: 100,
+  }, new Uint8Array(32).fill(2));
   assert.throws(() => reg.apply(forgedEvent, good.o, 100), (e) => isFcpError(e, "FCP-2001"));
   assert.equal(reg.headSeq, -1);
 });
@@ -128,13 +149,32 @@ Deno.test("registry: freshness uses head seq and last update", () => {
   const s = step(reg, [id(1)], 100);
   reg.apply(s.e, s.o, 100);
   assert.equal(reg.checkFreshness({ now: 150, policy: "strict", remoteSeq: 0 }).allowed, true);
-  assert.equal(reg.checkFreshness({ now: 150, policy: "strict", remoteSeq: 1 }).reason, "stale_data");
+  assert.equal(
+    reg.checkFreshness({ now: 150, policy: "strict", remoteSeq: 1 }).reason,
+    "stale_data",
+  );
   assert.equal(reg.checkFreshness({ now: 450, policy: "strict" }).allowed, false);
   reg.markSynced(440);
   assert.equal(reg.checkFreshness({ now: 450, policy: "strict" }).allowed, true);
 });
 
 Deno.test("registry: rejects bad keys at construction", () => {
-  assert.throws(() => new RevocationRegistry({ zoneId: "z:work", objectIdKey: new Uint8Array(8), ownerPublicKey: new Uint8Array(32) }), (e) => isFcpError(e, "FCP-2002"));
-  assert.throws(() => new RevocationRegistry({ zoneId: "work", objectIdKey: KEY, ownerPublicKey: new Uint8Array(32) }), (e) => isFcpError(e, "FCP-4001"));
+  assert.throws(
+    () =>
+      new RevocationRegistry({
+        zoneId: "z:work",
+        objectIdKey: new Uint8Array(8),
+        ownerPublicKey: new Uint8Array(32),
+      }),
+    (e) => isFcpError(e, "FCP-2002"),
+  );
+  assert.throws(
+    () =>
+      new RevocationRegistry({
+        zoneId: "work",
+        objectIdKey: KEY,
+        ownerPublicKey: new Uint8Array(32),
+      }),
+    (e) => isFcpError(e, "FCP-4001"),
+  );
 });

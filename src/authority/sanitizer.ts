@@ -23,14 +23,14 @@ import {
   readRecord,
   readText,
   readUint,
-  type SchemaId,
   schemaHash,
+  type SchemaId,
   type ZoneId,
 } from "../model/mod.ts";
 import {
   type AuthoritySigner,
-  type NodeSignature,
   nodeSign,
+  type NodeSignature,
   nodeSignatureFromCbor,
   nodeSignatureToCbor,
   nodeVerify,
@@ -112,7 +112,10 @@ export interface SanitizerParams {
  * verifySanitizerReceipt(r, ed25519PublicKey(seed));
  * ```
  */
-export function createSanitizerReceipt(p: SanitizerParams, nodeSeed: AuthoritySigner): SanitizerReceipt {
+export function createSanitizerReceipt(
+  p: SanitizerParams,
+  nodeSeed: AuthoritySigner,
+): SanitizerReceipt {
   const zoneId = parseZoneId(p.zoneId);
   const base: SanitizerReceipt = {
     header: {
@@ -131,7 +134,13 @@ export function createSanitizerReceipt(p: SanitizerParams, nodeSeed: AuthoritySi
     executedBy: p.executedBy,
     signature: { nodeId: p.executedBy, signature: new Uint8Array(64), signedAt: p.now },
   };
-  const signature = nodeSign(SANITIZER_RECEIPT_SCHEMA, unsignedView(base), p.executedBy, p.now, nodeSeed);
+  const signature = nodeSign(
+    SANITIZER_RECEIPT_SCHEMA,
+    unsignedView(base),
+    p.executedBy,
+    p.now,
+    nodeSeed,
+  );
   return { ...base, signature };
 }
 

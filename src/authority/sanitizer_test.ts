@@ -30,12 +30,27 @@ Deno.test("sanitizer: sign, verify, round trip", () => {
 Deno.test("sanitizer: wrong key, wrong signer id, tampered clears refused", () => {
   const r = createSanitizerReceipt(params, SEED);
   const pk = ed25519PublicKey(SEED);
-  assert.throws(() => verifySanitizerReceipt(r, ed25519PublicKey(new Uint8Array(32))), (e) => isFcpError(e, "FCP-2001"));
-  assert.throws(() => verifySanitizerReceipt({ ...r, clears: TAINT_FLAGS.PUBLIC_INPUT }, pk), (e) => isFcpError(e, "FCP-2001"));
-  assert.throws(() => verifySanitizerReceipt({ ...r, executedBy: "node-b" }, pk), (e) => isFcpError(e, "FCP-2001"));
+  assert.throws(
+    () => verifySanitizerReceipt(r, ed25519PublicKey(new Uint8Array(32))),
+    (e) => isFcpError(e, "FCP-2001"),
+  );
+  assert.throws(
+    () => verifySanitizerReceipt({ ...r, clears: TAINT_FLAGS.PUBLIC_INPUT }, pk),
+    (e) => isFcpError(e, "FCP-2001"),
+  );
+  assert.throws(
+    () => verifySanitizerReceipt({ ...r, executedBy: "node-b" }, pk),
+    (e) => isFcpError(e, "FCP-2001"),
+  );
 });
 
 Deno.test("sanitizer: clearing nothing or unknown bits is refused", () => {
-  assert.throws(() => createSanitizerReceipt({ ...params, clears: 0 }, SEED), (e) => isFcpError(e, "FCP-1013"));
-  assert.throws(() => createSanitizerReceipt({ ...params, clears: 1 << 20 }, SEED), (e) => isFcpError(e, "FCP-1013"));
+  assert.throws(
+    () => createSanitizerReceipt({ ...params, clears: 0 }, SEED),
+    (e) => isFcpError(e, "FCP-1013"),
+  );
+  assert.throws(
+    () => createSanitizerReceipt({ ...params, clears: 1 << 20 }, SEED),
+    (e) => isFcpError(e, "FCP-1013"),
+  );
 });

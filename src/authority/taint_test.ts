@@ -1,10 +1,20 @@
 import assert from "node:assert/strict";
 import { isFcpError } from "../core/mod.ts";
-import { hasTaint, headerTaintLevel, TAINT_FLAGS, taintFromNames, taintNames, validateTaint } from "./taint.ts";
+import {
+  hasTaint,
+  headerTaintLevel,
+  TAINT_FLAGS,
+  taintFromNames,
+  taintNames,
+  validateTaint,
+} from "./taint.ts";
 
 Deno.test("taint: bit values follow spec §6.1", () => {
   assert.deepEqual(Object.values(TAINT_FLAGS), [1, 2, 4, 8, 16]);
-  assert.deepEqual(taintNames(taintFromNames(["PROMPT_SURFACE", "EXTERNAL_INPUT"])), ["EXTERNAL_INPUT", "PROMPT_SURFACE"]);
+  assert.deepEqual(taintNames(taintFromNames(["PROMPT_SURFACE", "EXTERNAL_INPUT"])), [
+    "EXTERNAL_INPUT",
+    "PROMPT_SURFACE",
+  ]);
   assert.ok(hasTaint(0b11, 0b11));
   assert.ok(!hasTaint(0b01, 0b11));
 });

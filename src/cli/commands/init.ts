@@ -27,7 +27,7 @@ export const POLICIES_FILE = "policies.json";
 /**
  * Write an owner-signed default-deny ZonePolicyObject for each standard zone to
  * `FCP_HOME/policies.json`: `{format: "fcp.policies/1", zones: {<zone>: {object_id, object_hex}}}`
- * where `object_hex` is the stored form (SchemaHash ‖ canonical CBOR) and `object_id` its
+ * where `object_hex` is the canonical CBOR of the signed object (no SchemaHash prefix) and `object_id` its
  * zone-keyed ObjectId.
  */
 export async function writeDefaultPolicies(
