@@ -1,0 +1,20 @@
+import assert from "node:assert/strict";
+import { BoundedLru } from "./_lru.ts";
+
+Deno.test("BoundedLru evicts the least recently used entry and refreshes on get", () => {
+  const lru = new BoundedLru<string, number>(2);
+  lru.set("a", 1);
+  lru.set("b", 2);
+  assert.equal(lru.get("a"), 1); // a is now most recent
+  lru.set("c", 3); // evicts b
+  assert.ok(!lru.has("b"));
+  assert.equal(lru.get("a"), 1);
+  assert.equal(lru.get("c"), 3);
+  assert.equal(lru.size, 2);
+  lru.set("a", 10); // replace keeps size
+  assert.equal(lru.size, 2);
+  assert.equal(lru.get("a"), 10);
+  lru.clear();
+  assert.equal(lru.size, 0);
+  assert.throws(() => new BoundedLru(0), RangeError);
+});
