@@ -1,6 +1,8 @@
 /**
  * ChaCha20-Poly1305 (RFC 8439) and XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha-03), detached
- * and combined, over node:crypto.
+ * and combined, on two backends with identical output: libsodium (WASM, ~1.4× faster per 1 KiB
+ * symbol, loaded lazily in the background on first use; await {@link aeadReady} before a large
+ * batch) and node:crypto until libsodium is ready or if it cannot load.
  *
  * XChaCha20-Poly1305 is HChaCha20(key, nonce[0..16]) as the key and `0⁴ ‖ nonce[16..24]` as the
  * nonce of ChaCha20-Poly1305 (draft §2.3); node:crypto has no XChaCha, so HChaCha20 comes from
@@ -16,6 +18,7 @@ import { createCipheriv, createDecipheriv } from "node:crypto";
 import { concatBytes, FcpError } from "../core/mod.ts";
 import { plain } from "./_buffers.ts";
 import { hchacha20 } from "./_hchacha20.ts";
+import { loadSodium, sodiumIfReady } from "./_sodium.ts";
 
 /** The AEADs FCP uses (spec §4.3.1 symbol AEAD, §4.2 FCPC, §3.6.1 HPKE). */
 export type AeadAlgorithm = "chacha20poly1305" | "xchacha20poly1305";
@@ -42,12 +45,38 @@ export function aeadNonceLength(alg: AeadAlgorithm): 12 | 24 {
   throw new FcpError("FCP-1040", `unknown AEAD algorithm ${JSON.stringify(alg)}`);
 }
 
+/**
+ * Wait until the faster libsodium backend is loaded (a no-op once it is). Callers about to
+ * seal or open many symbols await this; everything works without it, only slower.
+ *
+ * @example
+ * ```ts
+ * import { aeadBackend, aeadReady } from "./aead.ts";
+ * import assert from "node:assert/strict";
+ * await aeadReady();
+ * assert.equal(aeadBackend(), "libsodium");
+ * ```
+ */
+export async function aeadReady(): Promise<void> {
+  await loadSodium();
+}
+
+/**
+ * Which backend the next AEAD call uses.
+ *
+ * @example
+ * ```ts
+ * import { aeadBackend } from "./aead.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(["libsodium", "node:crypto"].includes(aeadBackend()));
+ * ```
+ */
+export function aeadBackend(): "libsodium" | "node:crypto" {
+  return sodiumIfReady() === undefined ? "node:crypto" : "libsodium";
+}
+
 /** The RFC 8439 key and 12-byte nonce that `alg` with `key`/`nonce` amounts to. */
-function ietfKeyNonce(
-  alg: AeadAlgorithm,
-  key: Uint8Array,
-  nonce: Uint8Array,
-): [Uint8Array, Uint8Array] {
+function checkKeyNonce(alg: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array): void {
   const n = aeadNonceLength(alg);
   if (key.length !== AEAD_KEY_BYTES) {
     throw new FcpError("FCP-2002", `AEAD key must be ${AEAD_KEY_BYTES} bytes, got ${key.length}`);
@@ -55,7 +84,15 @@ function ietfKeyNonce(
   if (nonce.length !== n) {
     throw new FcpError("FCP-1040", `${alg} nonce must be ${n} bytes, got ${nonce.length}`);
   }
-  if (n === 12) return [key, nonce];
+}
+
+// node:crypto has only the IETF construction: derive XChaCha's subkey and 12-byte nonce.
+function ietfKeyNonce(
+  alg: AeadAlgorithm,
+  key: Uint8Array,
+  nonce: Uint8Array,
+): [Uint8Array, Uint8Array] {
+  if (alg === "chacha20poly1305") return [key, nonce];
   const nonce12 = new Uint8Array(12);
   nonce12.set(nonce.subarray(16, 24), 4);
   return [hchacha20(key, nonce.subarray(0, 16)), nonce12];
@@ -86,6 +123,20 @@ export function aeadSealDetached(
   aad: Uint8Array,
   plaintext: Uint8Array,
 ): { ciphertext: Uint8Array; tag: Uint8Array } {
+  checkKeyNonce(alg, key, nonce);
+  const sodium = sodiumIfReady();
+  if (sodium !== undefined) {
+    const r = alg === "chacha20poly1305"
+      ? sodium.crypto_aead_chacha20poly1305_ietf_encrypt_detached(plaintext, aad, null, nonce, key)
+      : sodium.crypto_aead_xchacha20poly1305_ietf_encrypt_detached(
+        plaintext,
+        aad,
+        null,
+        nonce,
+        key,
+      );
+    return { ciphertext: r.ciphertext, tag: r.mac };
+  }
   const [k, n] = ietfKeyNonce(alg, key, nonce);
   const c = createCipheriv("chacha20-poly1305", k, n, { authTagLength: AEAD_TAG_BYTES });
   c.setAAD(aad, { plaintextLength: plaintext.length });
@@ -121,9 +172,30 @@ export function aeadOpenDetached(
   ciphertext: Uint8Array,
   tag: Uint8Array,
 ): Uint8Array {
-  const [k, n] = ietfKeyNonce(alg, key, nonce);
+  checkKeyNonce(alg, key, nonce);
   if (tag.length !== AEAD_TAG_BYTES) throw openFailed();
+  const sodium = sodiumIfReady();
   try {
+    if (sodium !== undefined) {
+      return alg === "chacha20poly1305"
+        ? sodium.crypto_aead_chacha20poly1305_ietf_decrypt_detached(
+          null,
+          ciphertext,
+          tag,
+          aad,
+          nonce,
+          key,
+        )
+        : sodium.crypto_aead_xchacha20poly1305_ietf_decrypt_detached(
+          null,
+          ciphertext,
+          tag,
+          aad,
+          nonce,
+          key,
+        );
+    }
+    const [k, n] = ietfKeyNonce(alg, key, nonce);
     const d = createDecipheriv("chacha20-poly1305", k, n, { authTagLength: AEAD_TAG_BYTES });
     d.setAAD(aad, { plaintextLength: ciphertext.length });
     d.setAuthTag(tag);
@@ -185,7 +257,7 @@ export function aeadOpen(
   sealed: Uint8Array,
 ): Uint8Array {
   if (sealed.length < AEAD_TAG_BYTES) {
-    ietfKeyNonce(alg, key, nonce); // report key/nonce misuse first, as the detached form does
+    checkKeyNonce(alg, key, nonce); // report key/nonce misuse first, as the detached form does
     throw openFailed();
   }
   const cut = sealed.length - AEAD_TAG_BYTES;

@@ -16,9 +16,11 @@ export {
   AEAD_KEY_BYTES,
   AEAD_TAG_BYTES,
   type AeadAlgorithm,
+  aeadBackend,
   aeadNonceLength,
   aeadOpen,
   aeadOpenDetached,
+  aeadReady,
   aeadSeal,
   aeadSealDetached,
 } from "./aead.ts";
@@ -34,6 +36,8 @@ export {
   symbolAad,
   type SymbolAadParams,
   type SymbolAeadParams,
+  SymbolCipher,
+  type SymbolCipherParams,
   symbolNonce,
   type SymbolNonceParams,
 } from "./symbol_aead.ts";
