@@ -6,10 +6,10 @@
  */
 export {
   checkOti,
+  type DecodeLimits,
   DEFAULT_DECODE_TIMEOUT_MS,
   DEFAULT_REPAIR_BPS,
   DEFAULT_SYMBOL_SIZE,
-  type DecodeLimits,
   type EncodedObject,
   type EncodedSymbol,
   encodeObject,
@@ -21,8 +21,8 @@ export {
   MAX_SYMBOL_SIZE,
   MIN_SYMBOL_SIZE,
   ObjectDecoder,
-  objectTransmissionInfo,
   type ObjectTransmissionInfo,
+  objectTransmissionInfo,
   raptorqCodecStats,
   repairSymbolCount,
   sourceSymbolCount,
@@ -30,8 +30,8 @@ export {
 } from "./raptorq.ts";
 export {
   buildChunkManifest,
-  CHUNK_SIZE,
   checkChunkManifest,
+  CHUNK_SIZE,
   type ChunkedObjectManifest,
   chunkLengthAt,
   chunkManifestFromCbor,
@@ -47,3 +47,11 @@ export {
   splitChunks,
   verifyChunkManifest,
 } from "./chunking.ts";
+export * from "./frame_flags.ts";
+export * from "./fcps_frame.ts";
+export * from "./replay_window.ts";
+export * from "./fcps_datagram.ts";
+export * from "./fcpc_frame.ts";
+export * from "./session_crypto.ts";
+export * from "./session_messages.ts";
+export * from "./session_messages_auth.ts";
