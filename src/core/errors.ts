@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   "FCP-1011": "schema.mismatch",
   "FCP-1012": "schema.invalid",
   "FCP-1013": "object.shape_invalid",
+  "FCP-1014": "object.id_mismatch",
   "FCP-1020": "frame.unsupported_version",
   "FCP-1021": "frame.bad_flags",
   "FCP-1022": "frame.malformed",
@@ -37,6 +38,7 @@ export const ERROR_CODES = {
   "FCP-1026": "frame.replay",
   "FCP-1030": "vectors.format_invalid",
   "FCP-1040": "input.invalid",
+  "FCP-1041": "input.too_large",
   // 2xxx: auth / identity
   "FCP-2001": "signature.invalid",
   "FCP-2002": "key.invalid",
@@ -52,6 +54,8 @@ export const ERROR_CODES = {
   "FCP-2012": "keystore.unavailable",
   "FCP-2013": "keystore.exists",
   "FCP-2014": "hpke.open_failed",
+  "FCP-2015": "api.unauthorized",
+  "FCP-2016": "api.host_forbidden",
   // 3xxx: capability
   "FCP-3001": "capability.denied",
   "FCP-3002": "capability.grant_not_covered",
@@ -71,10 +75,18 @@ export const ERROR_CODES = {
   // 5xxx: lifecycle / health
   "FCP-5001": "node.already_running",
   "FCP-5002": "node.not_running",
+  "FCP-5003": "audit.chain_broken",
+  "FCP-5004": "connector.manifest_invalid",
   // 6xxx: resource
   "FCP-6001": "resource.not_found",
   "FCP-6002": "resource.quota_exceeded",
   "FCP-6003": "resource.timeout",
+  "FCP-6004": "resource.already_exists",
+  "FCP-6005": "resource.tombstoned",
+  // 7xxx: external service
+  "FCP-7003": "upstream.error",
+  "FCP-7004": "upstream.rate_limited",
+  "FCP-7005": "upstream.not_found",
   // 9xxx: internal
   "FCP-9001": "internal.error",
   "FCP-9002": "internal.io",
