@@ -14,6 +14,7 @@ import { command as init } from "./commands/init.ts";
 import { command as id } from "./commands/id.ts";
 import { tokenInspect, tokenMint, tokenVerify } from "./commands/token.ts";
 import { revoke, revokeList } from "./commands/revoke.ts";
+import { auditTail, auditVerify } from "./commands/audit.ts";
 
 /**
  * The registered commands.
@@ -39,4 +40,6 @@ export const COMMANDS: readonly CliCommand[] = [
   tokenInspect,
   revoke,
   revokeList,
+  auditTail,
+  auditVerify,
 ];

@@ -1,6 +1,10 @@
 /**
- * The connector host: sandboxed workers, egress guard, invoke pipeline, audit chain.
+ * The connector host (rank 5): the per-zone audit chain, and (in progress) sandboxed connector
+ * workers, the egress guard and the invoke pipeline.
  *
  * @module
  */
-export {};
+export * from "./audit_event.ts";
+export * from "./audit_head.ts";
+export * from "./audit_verify.ts";
+export * from "./audit_log.ts";
