@@ -1,3 +1,4 @@
+// deno-lint-ignore-file camelcase -- libsodium's API names
 /**
  * Lazy libsodium (WASM) backend for ChaCha20-Poly1305 and XChaCha20-Poly1305.
  *
@@ -9,7 +10,7 @@
  * @module
  */
 
-/** The libsodium functions the AEAD uses. */
+/** The libsodium functions the AEAD uses (libsodium's own names). */
 export interface SodiumAead {
   crypto_aead_chacha20poly1305_ietf_encrypt_detached(
     message: Uint8Array,
