@@ -15,6 +15,11 @@ import { command as id } from "./commands/id.ts";
 import { tokenInspect, tokenMint, tokenVerify } from "./commands/token.ts";
 import { revoke, revokeList } from "./commands/revoke.ts";
 import { auditTail, auditVerify } from "./commands/audit.ts";
+import { command as put } from "./commands/put.ts";
+import { command as get } from "./commands/get.ts";
+import { objectPin, objectStat, objectUnpin } from "./commands/object.ts";
+import { storeGc, storeStats } from "./commands/store.ts";
+import { benchMemoryCommand, benchRaptorqCommand } from "./commands/bench.ts";
 
 /**
  * The registered commands.
@@ -42,4 +47,13 @@ export const COMMANDS: readonly CliCommand[] = [
   revokeList,
   auditTail,
   auditVerify,
+  put,
+  get,
+  objectStat,
+  objectPin,
+  objectUnpin,
+  storeStats,
+  storeGc,
+  benchRaptorqCommand,
+  benchMemoryCommand,
 ];

@@ -59,3 +59,5 @@ export {
   type GcOptions,
   type GcReport,
 } from "./gc.ts";
+export * from "./object_codec.ts";
+export * from "./object_pipeline.ts";
