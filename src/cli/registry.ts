@@ -20,6 +20,7 @@ import { command as get } from "./commands/get.ts";
 import { objectPin, objectStat, objectUnpin } from "./commands/object.ts";
 import { storeGc, storeStats } from "./commands/store.ts";
 import { benchMemoryCommand, benchRaptorqCommand } from "./commands/bench.ts";
+import { manifestFix, manifestLint } from "./commands/manifest.ts";
 
 /**
  * The registered commands.
@@ -56,4 +57,6 @@ export const COMMANDS: readonly CliCommand[] = [
   storeGc,
   benchRaptorqCommand,
   benchMemoryCommand,
+  manifestLint,
+  manifestFix,
 ];
