@@ -12,9 +12,9 @@
  *
  * @module
  */
-import { equalBytes, FcpError, utf8 } from "../core/mod.ts";
+import { concatBytes, equalBytes, FcpError, utf8 } from "../core/mod.ts";
 import type { CborValue } from "../cbor/mod.ts";
-import { createBlake3 } from "../crypto/mod.ts";
+import { blake3, createBlake3 } from "../crypto/mod.ts";
 import { MAX_CODEC_TRANSFER_LENGTH } from "./raptorq.ts";
 
 /** Objects longer than this many bytes are chunked (spec Appendix B `max_chunk_threshold`). */
@@ -111,7 +111,9 @@ export function splitChunks(data: Uint8Array, chunkSize: number = CHUNK_SIZE): U
  * ```
  */
 export function chunkObjectId(chunk: Uint8Array): Uint8Array {
-  return createBlake3().update(CONTENT_DOMAIN).update(chunk).digest();
+  // One-shot over a copy: blake3-jit's one-shot hash takes its SIMD path, its incremental
+  // hasher never does (2–3× slower for a 64 KiB chunk, measured).
+  return blake3(concatBytes(CONTENT_DOMAIN, chunk));
 }
 
 /**
@@ -160,7 +162,7 @@ export function buildChunkManifest(
     throw new FcpError("FCP-1040", `object must be bytes of at most ${MAX_OBJECT_SIZE} bytes`);
   }
   const chunks = splitChunks(data, chunkSize).map(chunkObjectId);
-  const payloadHash = createBlake3().update(data).digest();
+  const payloadHash = blake3(data);
   return { totalLen: data.length, chunkSize, chunks, payloadHash };
 }
 
