@@ -14,12 +14,14 @@ import { command as init } from "./commands/init.ts";
 import { command as id } from "./commands/id.ts";
 import { tokenInspect, tokenMint, tokenVerify } from "./commands/token.ts";
 import { revoke, revokeList } from "./commands/revoke.ts";
-import { auditTail, auditVerify } from "./commands/audit.ts";
 import { command as put } from "./commands/put.ts";
 import { command as get } from "./commands/get.ts";
 import { objectPin, objectStat, objectUnpin } from "./commands/object.ts";
 import { storeGc, storeStats } from "./commands/store.ts";
 import { benchMemoryCommand, benchRaptorqCommand } from "./commands/bench.ts";
+import { nodeStart, nodeStatus } from "./commands/node.ts";
+import { command as doctor } from "./commands/doctor.ts";
+import { auditTail, auditVerify } from "./commands/audit.ts";
 import { manifestFix, manifestLint } from "./commands/manifest.ts";
 
 /**
@@ -46,8 +48,6 @@ export const COMMANDS: readonly CliCommand[] = [
   tokenInspect,
   revoke,
   revokeList,
-  auditTail,
-  auditVerify,
   put,
   get,
   objectStat,
@@ -57,6 +57,11 @@ export const COMMANDS: readonly CliCommand[] = [
   storeGc,
   benchRaptorqCommand,
   benchMemoryCommand,
+  nodeStart,
+  nodeStatus,
+  doctor,
+  auditTail,
+  auditVerify,
   manifestLint,
   manifestFix,
 ];

@@ -1,0 +1,243 @@
+/**
+ * The LocalAPI application (Hono): loopback `Host` check, bearer token on every route, body
+ * size limit, JSON errors `{code, name, message}` with statuses from `http_status.ts`, no CORS
+ * (no `Access-Control-*` headers are ever sent), and the routes of docs/api.md. Routes backed by
+ * an optional service in {@link ApiDeps} exist only when that service is given.
+ *
+ * @module
+ */
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { FcpError } from "../core/mod.ts";
+import { parseObjectId, parseZoneId, type ZoneId } from "../model/mod.ts";
+import { requireBearer } from "./auth.ts";
+import type { ApiDeps, InvokeRequest, JsonValue } from "./deps.ts";
+import { errorResponse } from "./error_response.ts";
+import { requireLoopbackHost } from "./host_check.ts";
+import { openApiDocument, type RouteKey } from "./openapi.ts";
+
+/** Default largest accepted request body: 16 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** Largest `n` of `GET /v1/audit/tail`. */
+export const MAX_AUDIT_TAIL = 1000;
+
+/** Options of {@link createApp}. */
+export interface AppOptions {
+  /** The bearer token every request must present. */
+  readonly token: string;
+  /** Largest request body in bytes (default {@link DEFAULT_MAX_BODY_BYTES}); larger is 413. */
+  readonly maxBodyBytes?: number;
+  /** fcp's version, shown in the OpenAPI document. */
+  readonly version?: string;
+}
+
+/** The app plus the routes it registered. */
+export interface LocalApi {
+  /** The Hono app; serve `app.fetch`. */
+  readonly app: Hono;
+  /** The registered routes, in registration order. */
+  readonly routes: readonly RouteKey[];
+}
+
+function requiredZone(value: string | undefined): ZoneId {
+  if (value === undefined || value === "") {
+    throw new FcpError("FCP-1040", "the zone query parameter is required (e.g. ?zone=z:work)");
+  }
+  return parseZoneId(value);
+}
+
+function optionalText(v: unknown, what: string, max: number): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== "string" || v.length === 0 || v.length > max) {
+    throw new FcpError("FCP-1040", `${what} must be a non-empty string of at most ${max} chars`);
+  }
+  return v;
+}
+
+const INVOKE_FIELDS = new Set([
+  "connector",
+  "operation",
+  "zone",
+  "input",
+  "token",
+  "idempotency_key",
+]);
+
+/**
+ * Check the shape of a `POST /v1/invoke` body (`FCP-1040` for anything off; `FCP-4001` for a bad
+ * zone). The `Idempotency-Key` header is used when the body has no `idempotency_key`.
+ *
+ * @example
+ * ```ts
+ * import { parseInvokeRequest } from "./app.ts";
+ * import { isFcpError } from "../core/mod.ts";
+ * import assert from "node:assert/strict";
+ * const r = parseInvokeRequest(
+ *   { connector: "fcp.fs", operation: "list", zone: "z:work", input: { path: "." } },
+ *   "k1",
+ * );
+ * assert.equal(r.idempotencyKey, "k1");
+ * assert.throws(() => parseInvokeRequest({ connector: "fcp.fs" }), (e) => isFcpError(e, "FCP-1040"));
+ * ```
+ */
+export function parseInvokeRequest(body: unknown, idempotencyHeader?: string): InvokeRequest {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new FcpError("FCP-1040", "the invoke body must be a JSON object");
+  }
+  const b = body as Record<string, unknown>;
+  for (const k of Object.keys(b)) {
+    if (!INVOKE_FIELDS.has(k)) throw new FcpError("FCP-1040", `unknown invoke field ${k}`);
+  }
+  const connector = optionalText(b.connector, "connector", 128);
+  const operation = optionalText(b.operation, "operation", 128);
+  const zone = optionalText(b.zone, "zone", 256);
+  if (connector === undefined || operation === undefined || zone === undefined) {
+    throw new FcpError("FCP-1040", "connector, operation and zone are required");
+  }
+  if (!("input" in b)) throw new FcpError("FCP-1040", "input is required (null for none)");
+  const token = optionalText(b.token, "token", 64 * 1024);
+  const key = optionalText(b.idempotency_key, "idempotency_key", 256) ??
+    optionalText(idempotencyHeader, "Idempotency-Key", 256);
+  return {
+    connector,
+    operation,
+    zone: parseZoneId(zone),
+    input: b.input as JsonValue,
+    ...(token === undefined ? {} : { token }),
+    ...(key === undefined ? {} : { idempotencyKey: key }),
+  };
+}
+
+function auditCount(value: string | undefined): number {
+  if (value === undefined) return 20;
+  const n = /^[0-9]{1,4}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= MAX_AUDIT_TAIL)) {
+    throw new FcpError("FCP-1040", `n must be an integer from 1 to ${MAX_AUDIT_TAIL}`);
+  }
+  return n;
+}
+
+/**
+ * Build the LocalAPI over the given services.
+ *
+ * @example
+ * ```ts
+ * import { createApp } from "./app.ts";
+ * import assert from "node:assert/strict";
+ * const status = {
+ *   status: () => Promise.resolve({
+ *     state: "running" as const, node_id: "n1", version: "0.1.0", pid: 1, started_at: 0,
+ *     uptime_secs: 0, listen: { hostname: "127.0.0.1", port: 7878 }, zones: [],
+ *     store: { kind: "none" }, services: [],
+ *   }),
+ * };
+ * const { app, routes } = createApp({ status }, { token: "secret" });
+ * assert.ok(!routes.includes("POST /v1/invoke")); // no invoke service, no route
+ * const auth = { authorization: "Bearer secret" };
+ * const res = await app.request("http://127.0.0.1/v1/status", { headers: auth });
+ * assert.equal(res.status, 200);
+ * assert.equal((await res.json()).node_id, "n1");
+ * assert.equal((await app.request("http://127.0.0.1/v1/status")).status, 401);
+ * assert.equal((await app.request("http://127.0.0.1/v1/invoke", { method: "POST", headers: auth })).status, 404);
+ * ```
+ */
+export function createApp(deps: ApiDeps, opts: AppOptions): LocalApi {
+  const app = new Hono();
+  const routes: RouteKey[] = [];
+  const maxSize = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+  app.onError((e) => {
+    if (e instanceof HTTPException && !(e.cause instanceof FcpError)) {
+      const code = e.status === 413 ? "FCP-1041" : e.status >= 500 ? "FCP-9001" : "FCP-1040";
+      return errorResponse(new FcpError(code, e.status >= 500 ? "internal error" : e.message));
+    }
+    return errorResponse(e instanceof HTTPException ? e.cause : e);
+  });
+  app.notFound(() => errorResponse(new FcpError("FCP-6001", "no such route")));
+
+  app.use(requireLoopbackHost());
+  app.use(requireBearer(opts.token));
+  app.use(bodyLimit({
+    maxSize,
+    onError: () =>
+      errorResponse(new FcpError("FCP-1041", `request body is larger than ${maxSize} bytes`)),
+  }));
+
+  app.get("/v1/openapi.json", (c) => c.json(openApiDocument(routes, opts.version)));
+  routes.push("GET /v1/openapi.json");
+
+  app.get("/v1/status", async (c) => c.json(await deps.status.status()));
+  routes.push("GET /v1/status");
+
+  const objects = deps.objects;
+  if (objects) {
+    const put = async (c: Context) => {
+      const zone = requiredZone(c.req.query("zone"));
+      const body = new Uint8Array(await c.req.arrayBuffer());
+      const result = await objects.put(zone, body);
+      return Response.json(result, { status: result.created ? 201 : 200 });
+    };
+    app.put("/v1/objects", (c) => put(c));
+    app.post("/v1/objects", (c) => put(c));
+    app.get("/v1/objects/:id", async (c) => {
+      const zone = requiredZone(c.req.query("zone"));
+      const id = parseObjectId(c.req.param("id"));
+      const bytes = await objects.get(zone, id);
+      if (bytes === undefined) {
+        throw new FcpError("FCP-6001", `no object ${c.req.param("id")} in ${zone}`);
+      }
+      return new Response(new Uint8Array(bytes), {
+        headers: { "content-type": "application/octet-stream" },
+      });
+    });
+    routes.push("PUT /v1/objects", "POST /v1/objects", "GET /v1/objects/{id}");
+  }
+
+  const connectors = deps.connectors;
+  if (connectors) {
+    app.get("/v1/connectors", async (c) => c.json({ connectors: await connectors.list() }));
+    routes.push("GET /v1/connectors");
+  }
+
+  const invoke = deps.invoke;
+  if (invoke) {
+    app.post("/v1/invoke", async (c) => {
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch (cause) {
+        if (cause instanceof HTTPException || cause instanceof FcpError) throw cause;
+        throw new FcpError("FCP-1040", "the invoke body is not valid JSON", { cause });
+      }
+      const request = parseInvokeRequest(body, c.req.header("idempotency-key"));
+      return c.json(await invoke.invoke(request));
+    });
+    routes.push("POST /v1/invoke");
+  }
+
+  const explain = deps.explain;
+  if (explain) {
+    app.get("/v1/explain/:id", async (c) => {
+      const id = c.req.param("id");
+      if (id.length === 0 || id.length > 256) throw new FcpError("FCP-1040", "bad request id");
+      const found = await explain.explain(id);
+      if (found === undefined) throw new FcpError("FCP-6001", `no decision for request ${id}`);
+      return c.json(found);
+    });
+    routes.push("GET /v1/explain/{id}");
+  }
+
+  const audit = deps.audit;
+  if (audit) {
+    app.get("/v1/audit/tail", async (c) => {
+      const zone = requiredZone(c.req.query("zone"));
+      const n = auditCount(c.req.query("n"));
+      return c.json({ zone, events: await audit.tail(zone, n) });
+    });
+    routes.push("GET /v1/audit/tail");
+  }
+
+  return { app, routes };
+}
