@@ -61,3 +61,4 @@ export {
 } from "./gc.ts";
 export * from "./object_codec.ts";
 export * from "./object_pipeline.ts";
+export * from "./object_chunks.ts";

@@ -24,23 +24,14 @@
  *
  * @module
  */
-import { decodeCbor, encodeCbor } from "../cbor/mod.ts";
+import { encodeCbor } from "../cbor/mod.ts";
 import { equalBytes, FcpError, isFcpError, toHex } from "../core/mod.ts";
 import { aeadReady, createBlake3, randomBytes, SenderKeyCache } from "../crypto/mod.ts";
-import {
-  epochAt,
-  type ObjectId,
-  objectIdKeyed,
-  parseZoneId,
-  schemaHash,
-  type SchemaId,
-  type ZoneId,
-} from "../model/mod.ts";
+import { epochAt, type ObjectId, objectIdKeyed, parseZoneId, type ZoneId } from "../model/mod.ts";
 import {
   checkChunkManifest,
   CHUNK_SIZE,
   type ChunkedObjectManifest,
-  chunkManifestFromCbor,
   chunkManifestToCbor,
   chunkObjectId,
   DEFAULT_REPAIR_BPS,
@@ -49,25 +40,24 @@ import {
 } from "../symbol/mod.ts";
 import {
   BLOB_SCHEMA_HASH,
-  checkObjectId,
   MANIFEST_SCHEMA_HASH,
   type OpenedObject,
-  openObject,
   type SealedObject,
   type SealingKey,
   sealObject,
 } from "./object_codec.ts";
-import type { ObjectRecord, ObjectWithSymbols, StoredObject, SymbolStore } from "./types.ts";
+import type { ObjectRecord, ObjectWithSymbols, SymbolStore } from "./types.ts";
 import type { VerifyObject } from "./admission.ts";
+import {
+  CHUNK_REF_SCHEMA_HASH,
+  chunkStorageId,
+  decodeManifest,
+  openTopLevel,
+  rebuildChunk,
+  rebuildStored,
+} from "./_object_access.ts";
 
-/** Schema of a chunk reference: the SchemaHash of {@link chunkStorageId}. */
-export const CHUNK_REF_SCHEMA: SchemaId = {
-  namespace: "fcp.raptorq",
-  name: "ChunkRef",
-  version: "1.0.0",
-};
-/** SchemaHash of {@link CHUNK_REF_SCHEMA}. */
-export const CHUNK_REF_SCHEMA_HASH: Uint8Array = schemaHash(CHUNK_REF_SCHEMA);
+export { CHUNK_REF_SCHEMA, CHUNK_REF_SCHEMA_HASH, chunkStorageId } from "./_object_access.ts";
 
 /**
  * Chunks written per store transaction during a chunked put (1 MiB of payload). The last batch
@@ -143,27 +133,6 @@ export function createObjectContext(opts: ObjectContextOptions): ObjectContext {
     subkeys: new SenderKeyCache(64),
     nextFrameSeq: () => ++seq,
   };
-}
-
-/**
- * The id a chunk is stored under in `zone`: the keyed ObjectId (zone ObjectIdKey, schema
- * {@link CHUNK_REF_SCHEMA}) of its unscoped chunk id (see the module notes).
- *
- * @example
- * ```ts
- * import { chunkStorageId } from "./object_pipeline.ts";
- * import assert from "node:assert/strict";
- * const key = new Uint8Array(32).fill(1);
- * const chunkId = new Uint8Array(32).fill(2);
- * assert.notDeepEqual(chunkStorageId(key, "z:work", chunkId), chunkStorageId(key, "z:private", chunkId));
- * ```
- */
-export function chunkStorageId(
-  objectIdKey: Uint8Array,
-  zone: ZoneId,
-  chunkId: Uint8Array,
-): ObjectId {
-  return objectIdKeyed(objectIdKey, zone, CHUNK_REF_SCHEMA_HASH, chunkId);
 }
 
 /** Progress of a long put or get: bytes done of the total (when known). */
@@ -497,30 +466,6 @@ export interface GetObjectResult {
   readonly dropped: number;
 }
 
-async function loadRecord(
-  ctx: ObjectContext,
-  id: ObjectId,
-  zone: ZoneId,
-  what: string,
-): Promise<StoredObject> {
-  const rec = await ctx.store.getObject(id);
-  if (rec === undefined) throw new FcpError("FCP-6001", `${what} is not in the store`);
-  if (rec.zoneId !== zone) {
-    throw new FcpError("FCP-4002", `${what} belongs to ${rec.zoneId}, not ${zone}`);
-  }
-  return rec;
-}
-
-/**
- * Open and decode a stored object's symbols, without checking its id. The store returns them
- * in ascending ESI order, so with nothing lost the K source symbols are opened and copied out
- * (no RaptorQ decoding, repair symbols left unopened); otherwise repair symbols fill the gaps.
- */
-async function rebuild(ctx: ObjectContext, rec: StoredObject): Promise<OpenedObject> {
-  const key = ctx.keyring.zoneKey(rec.zoneId, rec.seal.zoneKeyId).key;
-  return openObject(rec, key, await ctx.store.getSymbols(rec.objectId), { subkeys: ctx.subkeys });
-}
-
 /**
  * Rebuild and verify an object, handing the payload to `sink` piece by piece (chunk by chunk
  * for a chunked object; each piece is verified before it is handed over). Throws `FCP-6001`
@@ -551,36 +496,18 @@ export async function getObjectTo(
 ): Promise<GetObjectResult> {
   await aeadReady();
   const zone = parseZoneId(opts.zone);
-  const rec = await loadRecord(ctx, objectId, zone, "object");
-  if (rec.role !== "object" || rec.schemaHash === undefined) {
-    throw new FcpError("FCP-1011", "not a top-level object");
-  }
-  const isBlob = equalBytes(rec.schemaHash, BLOB_SCHEMA_HASH);
-  if (!isBlob && !equalBytes(rec.schemaHash, MANIFEST_SCHEMA_HASH)) {
-    throw new FcpError("FCP-1011", "object is neither a Blob nor a ChunkedObjectManifest");
-  }
-  const top = await rebuild(ctx, rec);
-  const oidKey = ctx.keyring.objectIdKey(zone).key;
-  checkObjectId(objectId, objectIdKeyed(oidKey, zone, rec.schemaHash, top.data));
-  if (isBlob) {
+  const top = await openTopLevel(ctx, objectId, zone);
+  if (top.kind === "blob") {
     await sink(top.data);
     opts.onProgress?.(top.data.length, top.data.length);
     return { size: top.data.length, chunks: 0, dropped: top.dropped };
   }
-  const manifest = decodeManifest(top.data);
+  const { manifest } = top;
   const hasher = createBlake3();
   let done = 0;
   let dropped = top.dropped;
   for (let i = 0; i < manifest.chunks.length; i++) {
-    const chunkId = manifest.chunks[i]!;
-    const storageId = chunkStorageId(oidKey, zone, chunkId);
-    const crec = await loadRecord(ctx, storageId, zone, `chunk ${i}`);
-    const chunk = await rebuild(ctx, crec);
-    const expectedLen = Math.min(manifest.chunkSize, manifest.totalLen - i * manifest.chunkSize);
-    if (chunk.data.length !== expectedLen) {
-      throw new FcpError("FCP-1014", `chunk ${i} has the wrong length; refused`);
-    }
-    checkObjectId(chunkId, chunkObjectId(chunk.data), `chunk ${i}`);
+    const chunk = await rebuildChunk(ctx, manifest, i, zone);
     hasher.update(chunk.data);
     dropped += chunk.dropped;
     done += chunk.data.length;
@@ -591,15 +518,6 @@ export async function getObjectTo(
     throw new FcpError("FCP-1014", "payload does not match the manifest's payload hash; refused");
   }
   return { size: manifest.totalLen, chunks: manifest.chunks.length, dropped };
-}
-
-function decodeManifest(bytes: Uint8Array): ChunkedObjectManifest {
-  const m = chunkManifestFromCbor(decodeCbor(bytes));
-  checkChunkManifest(m);
-  if (m.totalLen > MAX_OBJECT_SIZE) {
-    throw new FcpError("FCP-6002", `chunked object of ${m.totalLen} bytes exceeds the limit`);
-  }
-  return m;
 }
 
 /**
@@ -641,8 +559,11 @@ export async function getObject(
  * An admission verifier (spec §8.4.1 promotion: "only after the object reconstructs and its
  * schema checks out") for objects stored by this pipeline: rebuilds ONE stored object from its
  * symbols and checks its id — the keyed ObjectId of a Blob or a ChunkedObjectManifest (whose
- * CBOR must also parse), or {@link chunkStorageId} of a chunk. Too few (authentic) symbols is
- * `incomplete`; a mismatch, a bad manifest or an unknown schema is `invalid`.
+ * CBOR must also parse), or {@link chunkStorageId} of a chunk — and that the record's refs are
+ * exactly what the content implies (a manifest's chunk storage ids; none for a Blob or chunk),
+ * so a peer cannot make other objects reachable through a genuine one. Too few (authentic)
+ * symbols is `incomplete`; a mismatch, a bad manifest, wrong refs or an unknown schema is
+ * `invalid`.
  *
  * @example
  * ```ts
@@ -663,7 +584,7 @@ export function objectVerifier(ctx: ObjectContext): VerifyObject {
   return async (rec) => {
     let opened: OpenedObject;
     try {
-      opened = await rebuild(ctx, rec);
+      opened = await rebuildStored(ctx, rec);
     } catch (e) {
       if (isFcpError(e, "FCP-6001") || isFcpError(e, "FCP-1025")) return "incomplete";
       if (isFcpError(e, "FCP-4005")) return "incomplete"; // key not (yet) held
@@ -673,6 +594,8 @@ export function objectVerifier(ctx: ObjectContext): VerifyObject {
     if (schema === undefined) return "invalid";
     const oidKey = ctx.keyring.objectIdKey(rec.zoneId).key;
     let expected: ObjectId;
+    // The refs GC and promotion follow: what the content implies, nothing a peer added.
+    let expectedRefs: readonly ObjectId[] = [];
     if (rec.role === "chunk" && equalBytes(schema, CHUNK_REF_SCHEMA_HASH)) {
       expected = chunkStorageId(oidKey, rec.zoneId, chunkObjectId(opened.data));
     } else if (
@@ -682,7 +605,8 @@ export function objectVerifier(ctx: ObjectContext): VerifyObject {
       expected = objectIdKeyed(oidKey, rec.zoneId, schema, opened.data);
       if (equalBytes(schema, MANIFEST_SCHEMA_HASH)) {
         try {
-          decodeManifest(opened.data);
+          const m = decodeManifest(opened.data);
+          expectedRefs = m.chunks.map((c) => chunkStorageId(oidKey, rec.zoneId, c));
         } catch {
           return "invalid";
         }
@@ -690,6 +614,10 @@ export function objectVerifier(ctx: ObjectContext): VerifyObject {
     } else {
       return "invalid";
     }
-    return equalBytes(expected, rec.objectId) ? "valid" : "invalid";
+    if (!equalBytes(expected, rec.objectId)) return "invalid";
+    const want = new Set(expectedRefs.map(toHex));
+    const got = new Set(rec.refs.map(toHex));
+    if (want.size !== got.size || [...got].some((r) => !want.has(r))) return "invalid";
+    return "valid";
   };
 }

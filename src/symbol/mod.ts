@@ -6,6 +6,7 @@
  */
 export {
   checkOti,
+  type CodecEngine,
   type DecodeLimits,
   DEFAULT_DECODE_TIMEOUT_MS,
   DEFAULT_REPAIR_BPS,

@@ -5,10 +5,13 @@
  * where K′ is the RFC 6330 Table 2 extended block size.
  *
  * The code is systematic: source symbols are the object's bytes, so they are cut here in
- * TypeScript, and the WASM codec (npm `raptorq`, see `_raptorq_wasm.ts`) only runs to make
- * repair symbols or to decode when some source symbols are missing. Interoperability with the
- * Rust reference is limited to source symbols: its in-house codec is not RFC 6330 bit
- * compatible for repair symbols (WIRE.md §12, D13).
+ * TypeScript. Repair symbols, and source symbols lost in transit, come from the WASM codec
+ * (npm `raptorq`, see `_raptorq_wasm.ts`) or, when few rows are needed (the common case:
+ * repair ratios up to a few thousand bps, a 10 % loss), from the code's GF(256) generator
+ * matrix, derived from that same codec once per K (`_generator.ts`): the same bytes, at a
+ * fraction of the cost. `engine: "wasm"` forces the package's own code path (benchmarks,
+ * tests). Interoperability with the Rust reference is limited to source symbols: its in-house
+ * codec is not RFC 6330 bit compatible for repair symbols (WIRE.md §12, D13).
  *
  * One codec call handles at most {@link MAX_CODEC_TRANSFER_LENGTH} bytes (the chunking
  * threshold: larger objects are split by `chunking.ts`), which bounds the WASM heap.
@@ -17,6 +20,7 @@
  */
 import { FcpError } from "../core/mod.ts";
 import { raptorqWasmStats, withRaptorq } from "./_raptorq_wasm.ts";
+import { fastDecode, fastRepairSymbols } from "./_generator.ts";
 import { extendedSourceSymbols } from "./_rfc6330.ts";
 
 /** Default symbol size in bytes (spec Appendix B `symbol_size`). */
@@ -81,7 +85,16 @@ export interface EncodeObjectOptions {
   readonly symbolSize?: number;
   /** Repair ratio in basis points, 0..10000. Default 500. */
   readonly repairBps?: number;
+  /** `auto` (default): generator matrix when cheaper, else WASM; `wasm`: always the package. */
+  readonly engine?: CodecEngine;
 }
+
+/**
+ * How repair and lost source symbols are computed: `auto` picks the GF(256) generator-matrix
+ * path when it is cheaper and falls back to the WASM codec; `wasm` always uses the package.
+ * Both give identical bytes.
+ */
+export type CodecEngine = "auto" | "wasm";
 
 /** Resource limits of an {@link ObjectDecoder}. */
 export interface DecodeLimits {
@@ -96,6 +109,8 @@ export interface DecodeLimits {
   readonly timeoutMs?: number;
   /** Clock in milliseconds, for tests. Default `performance.now`. */
   readonly now?: () => number;
+  /** Decoding engine (default `auto`, see {@link CodecEngine}). */
+  readonly engine?: CodecEngine;
 }
 
 function isAlignedSymbolSize(t: unknown): t is number {
@@ -236,7 +251,7 @@ export function objectTransmissionInfo(
  *
  * An empty object has K = 0 and no symbols (its decoder is complete from the start).
  * Source symbols are views into one zero-padded copy of `data`; repair symbols come from the
- * WASM codec, which is not used at all when R = 0. Throws `FCP-1040` for bad options or an
+ * generator matrix or the WASM codec (see {@link CodecEngine}); neither runs when R = 0. Throws `FCP-1040` for bad options or an
  * object above {@link MAX_CODEC_TRANSFER_LENGTH} (chunk it first).
  *
  * @example
@@ -264,7 +279,14 @@ export function encodeObject(data: Uint8Array, opts: EncodeObjectOptions = {}): 
   padded.set(data);
   const symbols: EncodedSymbol[] = [];
   for (let i = 0; i < k; i++) symbols.push({ esi: i, data: padded.subarray(i * t, (i + 1) * t) });
-  if (r > 0) symbols.push(...repairSymbols(data, t, k, r));
+  if (r > 0) {
+    const fast = opts.engine === "wasm" ? undefined : fastRepairSymbols(padded, t, k, r);
+    if (fast === undefined) symbols.push(...repairSymbols(data, t, k, r));
+    else {
+      const first = firstRepairEsi(k);
+      fast.forEach((d, j) => symbols.push({ esi: first + j, data: d }));
+    }
+  }
   return { oti, k, r, symbols };
 }
 
@@ -307,7 +329,9 @@ type DecoderState = "receiving" | "complete" | "failed" | "freed";
  * - More than `maxSymbols` distinct symbols throws `FCP-6002`, a push after `timeoutMs`
  *   throws `FCP-6003`; either one ends the decoder (later pushes throw the same error).
  * - When all K source symbols are present the object is copied out directly; otherwise,
- *   once at least K symbols are held, the WASM decoder is tried (created, fed, freed).
+ *   once at least K symbols are held, the missing source symbols are solved for through the
+ *   generator matrix, or (when that does not apply or cannot decide) by the WASM decoder
+ *   (created, fed, freed).
  *
  * The codec cannot tell a forged symbol of the right size from a real one: the decoded bytes
  * must be checked by the caller against the ObjectId. With only genuine symbols, `result()`
@@ -336,6 +360,7 @@ export class ObjectDecoder {
   readonly #maxSymbols: number;
   readonly #timeoutMs: number;
   readonly #now: () => number;
+  readonly #engine: CodecEngine;
   readonly #startedAt: number;
   #symbols = new Map<number, Uint8Array>();
   #sourceCount = 0;
@@ -380,6 +405,7 @@ export class ObjectDecoder {
       throw new FcpError("FCP-1040", "timeoutMs must be a positive number");
     }
     this.#now = limits.now ?? (() => performance.now());
+    this.#engine = limits.engine ?? "auto";
     this.#startedAt = this.#now();
     if (this.k === 0) this.#finish(new Uint8Array(0));
   }
@@ -449,8 +475,14 @@ export class ObjectDecoder {
     if (this.#sourceCount === this.k) {
       this.#finish(this.#fromSource());
     } else if (this.#symbols.size >= this.k) {
-      const out = wasmDecode(this.oti, this.#symbols);
-      if (out !== undefined) this.#finish(out);
+      const { symbolSize, transferLength } = this.oti;
+      const out = (this.#engine === "wasm"
+        ? undefined
+        : fastDecode(this.k, symbolSize, transferLength, this.#symbols)) ??
+        wasmDecode(this.oti, this.#symbols);
+      if (out !== undefined) {
+        this.#finish(out);
+      }
     }
     return this.complete;
   }

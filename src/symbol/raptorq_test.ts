@@ -88,7 +88,7 @@ Deno.test("encode: objects without repair symbols never touch WASM; source decod
   const data = bytes(19 * 1024, 1); // K = 19, R = ⌊19·500/10000⌋ = 0
   const enc = encodeObject(data);
   assert.equal(enc.r, 0);
-  const big = encodeObject(bytes(200 * 1024, 2)); // R = 10: one WASM encode
+  const big = encodeObject(bytes(200 * 1024, 2), { engine: "wasm" }); // R = 10: one WASM encode
   assert.equal(raptorqWasmStats().calls, before + 1);
   const dec = new ObjectDecoder(big.oti);
   assert.ok(feed(dec, shuffle(big.symbols.slice(0, big.k), 3)));
@@ -363,13 +363,13 @@ Deno.test("decode: repair symbol counts follow the bps rule", () => {
   assert.equal(repairSymbolCount(0, 10000), 0);
 });
 
-Deno.test("memory: 200 encode/decode cycles keep the WASM heap bounded", () => {
+Deno.test("memory: 200 WASM encode/decode cycles keep the WASM heap bounded", () => {
   const run = (i: number) => {
     const len = MAX_CODEC_TRANSFER_LENGTH - (i % 7) * 1000;
     const data = bytes(len, i);
-    const enc = encodeObject(data, { repairBps: 1000 });
+    const enc = encodeObject(data, { repairBps: 1000, engine: "wasm" });
     // Drop source symbols so that every cycle runs the WASM decoder too.
-    const dec = new ObjectDecoder(enc.oti);
+    const dec = new ObjectDecoder(enc.oti, { engine: "wasm" });
     try {
       assert.ok(feed(dec, enc.symbols.slice(enc.r - 2)));
       assert.deepEqual(dec.result(), data);

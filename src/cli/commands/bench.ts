@@ -16,6 +16,7 @@ import { equalBytes, FcpError } from "../../core/mod.ts";
 import { aeadBackend, aeadReady, createBlake3 } from "../../crypto/mod.ts";
 import {
   CHUNK_SIZE,
+  type CodecEngine,
   encodeObject,
   MAX_CHUNK_THRESHOLD,
   MAX_OBJECT_SIZE,
@@ -173,33 +174,40 @@ export async function benchRaptorq(opts: RaptorqBenchOptions): Promise<Record<st
   const data = randomData(opts.size);
   const parts = pieces(data);
 
-  // 1. Raw codec: encode every codec unit (chunk), decode each from a lossy shuffled subset.
-  const encodeMs: number[] = [];
-  const decodeMs: number[] = [];
-  for (let i = 0; i < warm + n; i++) {
-    const t0 = performance.now();
-    const encoded = parts.map((p) => encodeObject(p, { repairBps: opts.repairBps }));
-    const t1 = performance.now();
-    const arrived = encoded.map((e) => survivors(e.symbols, opts.lossPct));
-    const t2 = performance.now();
-    encoded.forEach((e, j) => {
-      const dec = new ObjectDecoder(e.oti);
-      try {
-        for (const s of arrived[j]!) if (dec.push(s.esi, s.data)) break;
-        if (!dec.complete) throw new FcpError("FCP-6001", "raw decode: too few symbols");
-        if (!equalBytes(dec.result()!, parts[j]!)) {
-          throw new FcpError("FCP-9001", "raw decode returned other bytes");
+  // 1. Raw codec: encode every codec unit (chunk), decode each from a lossy shuffled subset;
+  //    once with fcp's codec (generator matrix where it pays, else WASM) and once with the npm
+  //    package's own code path only (the perf-baseline floor).
+  const rawCodec = (engine: CodecEngine) => {
+    const encodeMs: number[] = [];
+    const decodeMs: number[] = [];
+    for (let i = 0; i < warm + n; i++) {
+      const t0 = performance.now();
+      const encoded = parts.map((p) => encodeObject(p, { repairBps: opts.repairBps, engine }));
+      const t1 = performance.now();
+      const arrived = encoded.map((e) => survivors(e.symbols, opts.lossPct));
+      const t2 = performance.now();
+      encoded.forEach((e, j) => {
+        const dec = new ObjectDecoder(e.oti, { engine });
+        try {
+          for (const s of arrived[j]!) if (dec.push(s.esi, s.data)) break;
+          if (!dec.complete) throw new FcpError("FCP-6001", "raw decode: too few symbols");
+          if (!equalBytes(dec.result()!, parts[j]!)) {
+            throw new FcpError("FCP-9001", "raw decode returned other bytes");
+          }
+        } finally {
+          dec.free();
         }
-      } finally {
-        dec.free();
+      });
+      const t3 = performance.now();
+      if (i >= warm) {
+        encodeMs.push(t1 - t0);
+        decodeMs.push(t3 - t2);
       }
-    });
-    const t3 = performance.now();
-    if (i >= warm) {
-      encodeMs.push(t1 - t0);
-      decodeMs.push(t3 - t2);
     }
-  }
+    return { encode: stats(encodeMs), decode_with_loss: stats(decodeMs) };
+  };
+  const rawFcp = rawCodec("auto");
+  const rawPackage = rawCodec("wasm");
 
   // 2. Rebuild: put once, then per iteration a store holding only the surviving symbols of
   //    every stored object; time get = read, open, decode, verify.
@@ -273,7 +281,8 @@ export async function benchRaptorq(opts: RaptorqBenchOptions): Promise<Record<st
     codec_units: parts.length,
     stored_objects: records.length,
     aead_backend: aeadBackend(),
-    raw_codec_ms: { encode: stats(encodeMs), decode_with_loss: stats(decodeMs) },
+    raw_codec_ms: rawFcp,
+    raw_package_codec_ms: rawPackage,
     rebuild_ms: { ...rebuild, failures: rebuildFailures },
     put_ms: { memory: putMem, sqlite: putSqlite },
     goals: {
@@ -407,7 +416,8 @@ export const benchRaptorqCommand: CliCommand = {
   usage: "fcp bench raptorq [--size 1mb] [--loss 10] [--repair-bps N] [--iterations 30] [--json]",
   description: [
     "Measures, in this process with throwaway keys: the raw codec (encode SIZE as the",
-    "pipeline's codec units, decode each after LOSS% of its symbols are dropped at random);",
+    "pipeline's codec units, decode each after LOSS% of its symbols are dropped at random),",
+    "as fcp runs it (raw_codec_ms) and through the npm package alone (raw_package_codec_ms);",
     "rebuild (a store holding, for every stored object, the symbols left after dropping",
     "round(LOSS% of them) at random; time to read, open, decode and verify); put (hash,",
     "encode, seal, store) with an in-memory and a temp SQLite store. Repair defaults to",
