@@ -12,7 +12,7 @@ import type { ConnectorContext, ConnectorDefinition } from "./types.ts";
  *
  * - an unknown operation id is `FCP-1040`;
  * - an {@link OperationError} passes through unchanged;
- * - a Deno sandbox refusal (`Deno.errors.NotCapable`) is `FCP-3003`;
+ * - a Deno sandbox refusal (`Deno.errors.NotCapable`) is `FCP-3009` (sandbox.denied);
  * - an abort or timeout (`ctx.signal`) is `FCP-6003`;
  * - anything else is `FCP-9001` (its message stays in `cause` for the host's log).
  *
@@ -57,7 +57,7 @@ export async function invokeOperation(
 function toOperationError(e: unknown, signal: AbortSignal): OperationError {
   if (isOperationError(e)) return e;
   if (e instanceof Deno.errors.NotCapable) {
-    return new OperationError("FCP-3003", "the sandbox refused the access", { cause: e });
+    return new OperationError("FCP-3009", "the sandbox refused the access", { cause: e });
   }
   const name = e instanceof Error ? e.name : "";
   if (signal.aborted || name === "AbortError" || name === "TimeoutError") {

@@ -27,7 +27,7 @@ Deno.test("invokeOperation maps every failure to a stable code", async () => {
   );
   await assert.rejects(
     invokeOperation(def, "t_sandbox", {}, ctx),
-    (e) => isOperationError(e, "FCP-3003"),
+    (e) => isOperationError(e, "FCP-3009"),
   );
   await assert.rejects(
     invokeOperation(def, "t_abort", {}, ctx),

@@ -106,4 +106,15 @@ export interface ConnectorDefinition {
   readonly operations: Readonly<Record<string, OperationHandler>>;
   /** Optional readiness probe; without one the host treats a loaded connector as ready. */
   health?(ctx: ConnectorContext): Promise<HealthReport>;
+  /**
+   * Optional preflight (spec §9.5 SimulateRequest): would `operation` succeed with `input`?
+   * Must not cause side effects.
+   */
+  simulate?(
+    operation: string,
+    input: unknown,
+    ctx: ConnectorContext,
+  ): Promise<{ wouldSucceed: boolean; failureReason?: string }>;
+  /** Optional event subscription (connectors without events leave it out). */
+  subscribe?(topic: string): Promise<unknown>;
 }

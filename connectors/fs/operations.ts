@@ -59,9 +59,13 @@ function fsError(e: unknown, path: string): OperationError {
     return new OperationError("FCP-6001", `${path}: no such file or directory`, { cause: e });
   }
   if (e instanceof Deno.errors.NotCapable) {
-    return new OperationError("FCP-3003", `${path}: outside the granted directories`, {
-      cause: e,
-    });
+    return new OperationError(
+      "FCP-3009",
+      `${path}: the sandbox refused (outside the granted directories)`,
+      {
+        cause: e,
+      },
+    );
   }
   if (e instanceof Deno.errors.AlreadyExists) {
     return new OperationError("FCP-6004", `${path}: already exists`, { cause: e });

@@ -1,0 +1,10 @@
+/**
+ * The `fcp.github` worker entry: the connector served over the host protocol inside its sandboxed
+ * Worker (connectors/_sdk/worker_runtime.ts).
+ *
+ * @module
+ */
+import def from "./operations.ts";
+import { serveConnector } from "../_sdk/worker_runtime.ts";
+
+serveConnector(def);

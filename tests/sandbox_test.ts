@@ -1,0 +1,269 @@
+/**
+ * The sandbox refuses what it must (issue 5 §7): a probe connector in a real, permission-
+ * restricted Worker tries to read and write outside its grant, read the node's secrets, read
+ * env outside its list, run a subprocess, load a library, open sockets, reach other workers;
+ * and the host's limits stop busy loops, heap growth, crashes and oversized messages.
+ */
+import assert from "node:assert/strict";
+import { type ErrorCode, isFcpError } from "../src/core/mod.ts";
+import {
+  builtinEntryUrl,
+  ConnectorWorker,
+  EgressGuard,
+  parseManifest,
+  readBuiltinPackage,
+  sandboxPermissions,
+  type WorkerLaunchSpec,
+} from "../src/host/mod.ts";
+
+const PROBE = new URL("./fixtures/connectors/probe/", import.meta.url);
+
+interface Env {
+  readonly root: string;
+  readonly granted: string;
+  readonly home: string;
+  readonly outside: string;
+  readonly worker: ConnectorWorker;
+  close(): Promise<void>;
+}
+
+async function probe(
+  limits: WorkerLaunchSpec["limits"] = {},
+  egress?: WorkerLaunchSpec["egress"],
+): Promise<Env> {
+  const root = await Deno.makeTempDir({ prefix: "fcp-sandbox-" });
+  const granted = `${root}/granted`;
+  const home = `${root}/home`;
+  const outside = `${root}/outside`;
+  for (const d of [granted, home, outside, `${root}/data`]) await Deno.mkdir(d);
+  await Deno.writeTextFile(`${granted}/in.txt`, "inside");
+  await Deno.writeTextFile(`${outside}/secret.txt`, "outside");
+  await Deno.writeTextFile(`${home}/api.token`, "node-secret-token");
+  const manifest = parseManifest(await Deno.readTextFile(new URL("manifest.toml", PROBE)));
+  const permissions = sandboxPermissions(manifest, {
+    dataDir: `${root}/data`,
+    granted: { read: [granted], write: [granted] },
+    protect: [home],
+  });
+  const worker = await ConnectorWorker.start({
+    manifest,
+    instanceId: "fcp.probe:z:work",
+    zone: "z:work",
+    entryUrl: new URL("worker.ts", PROBE).href,
+    permissions,
+    fsRoots: { read: [granted], write: [granted] },
+    egress: egress ?? (() => Promise.reject(new Error("no egress in this test"))),
+    limits: { restart: { baseDelayMs: 10, maxDelayMs: 50 }, ...limits },
+  });
+  return {
+    root,
+    granted,
+    home,
+    outside,
+    worker,
+    async close() {
+      await worker.shutdown();
+      await Deno.remove(root, { recursive: true });
+    },
+  };
+}
+
+async function refused(p: Promise<unknown>, code: ErrorCode): Promise<void> {
+  await assert.rejects(p, (e) => {
+    assert.ok(isFcpError(e), `expected ${code}, got ${e}`);
+    assert.equal(e.code, code, e.message);
+    return true;
+  });
+}
+
+const call = (w: ConnectorWorker, op: string, input: unknown = {}) =>
+  w.invoke(op, input, { requestId: crypto.randomUUID() });
+
+Deno.test("sandbox: files only inside the granted directory; never the node home", async () => {
+  const env = await probe();
+  try {
+    assert.deepEqual(await call(env.worker, "probe_read", { path: `${env.granted}/in.txt` }), {
+      ok: true,
+      text: "inside",
+    });
+    await call(env.worker, "probe_write", { path: `${env.granted}/new.txt` });
+    await refused(
+      call(env.worker, "probe_read", { path: `${env.outside}/secret.txt` }),
+      "FCP-3009",
+    );
+    await refused(call(env.worker, "probe_write", { path: `${env.outside}/x.txt` }), "FCP-3009");
+    await refused(call(env.worker, "probe_read", { path: `${env.home}/api.token` }), "FCP-3009");
+    await refused(call(env.worker, "probe_read", { path: "/etc/hostname" }), "FCP-3009");
+    assert.equal(await Deno.stat(`${env.outside}/x.txt`).then(() => true, () => false), false);
+  } finally {
+    await env.close();
+  }
+});
+
+Deno.test("sandbox: env only as declared; no subprocess, no FFI", async () => {
+  Deno.env.set("PROBE_OK", "yes");
+  Deno.env.set("PROBE_SECRET", "no");
+  const env = await probe();
+  try {
+    assert.deepEqual(await call(env.worker, "probe_env", { name: "PROBE_OK" }), {
+      ok: true,
+      value: "yes",
+    });
+    await refused(call(env.worker, "probe_env", { name: "PROBE_SECRET" }), "FCP-3009");
+    await refused(call(env.worker, "probe_env", { name: "HOME" }), "FCP-3009");
+    await refused(call(env.worker, "probe_run"), "FCP-3009");
+    await refused(call(env.worker, "probe_ffi"), "FCP-3009");
+  } finally {
+    await env.close();
+    Deno.env.delete("PROBE_OK");
+    Deno.env.delete("PROBE_SECRET");
+  }
+});
+
+Deno.test("sandbox: no direct network; sockets only to allow-listed names", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => new Response("x"),
+  );
+  const env = await probe();
+  try {
+    const port = server.addr.port;
+    await refused(
+      call(env.worker, "probe_fetch", { url: `http://127.0.0.1:${port}/` }),
+      "FCP-3009",
+    );
+    await refused(call(env.worker, "probe_fetch", { url: "https://example.com/" }), "FCP-3009");
+    await refused(call(env.worker, "probe_netconnect", { host: "127.0.0.1", port }), "FCP-3009");
+    await refused(call(env.worker, "probe_netconnect", { host: "10.0.0.1", port: 80 }), "FCP-3009");
+  } finally {
+    await env.close();
+    await server.shutdown();
+  }
+});
+
+Deno.test("sandbox: ctx.fetch goes through the egress guard, which refuses loopback, private and metadata addresses", async () => {
+  const guard = new EgressGuard({
+    resolver: (name) => Promise.resolve(name === "allowed.test" ? ["127.0.0.1"] : []),
+  });
+  const probeManifest = parseManifest(await Deno.readTextFile(new URL("manifest.toml", PROBE)));
+  const op = probeManifest.operations.find((o) => o.id === "probe_ctxfetch")!;
+  const env = await probe({}, (req, c) =>
+    guard.fetch(req, {
+      connectorId: "fcp.probe",
+      zone: "z:work",
+      operation: c.operation,
+      requestId: c.requestId,
+      constraints: op.network!,
+    }));
+  try {
+    for (const url of ["http://127.0.0.1:9/", "http://10.0.0.1:9/", "http://169.254.169.254:9/"]) {
+      await refused(call(env.worker, "probe_ctxfetch", { url }), "FCP-3008");
+    }
+    // Allow-listed by name, but the name resolves to loopback: refused after DNS.
+    await refused(
+      call(env.worker, "probe_ctxfetch", { url: "http://allowed.test:9/" }),
+      "FCP-3008",
+    );
+  } finally {
+    await env.close();
+    await guard.close();
+  }
+});
+
+Deno.test("sandbox: connectors cannot reach each other through shared channels or caches", async () => {
+  const env = await probe();
+  const seen: unknown[] = [];
+  const ch = new BroadcastChannel("fcp-probe");
+  ch.onmessage = (e) => seen.push(e.data);
+  try {
+    await refused(call(env.worker, "probe_broadcast"), "FCP-3009");
+    await refused(call(env.worker, "probe_cache"), "FCP-3009");
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(seen, []);
+  } finally {
+    ch.close();
+    await env.close();
+  }
+});
+
+Deno.test("sandbox: a busy loop is stopped by the wall clock and the worker comes back", async () => {
+  const env = await probe({ callTimeoutMs: 300 });
+  try {
+    await refused(call(env.worker, "probe_spin"), "FCP-6003");
+    assert.deepEqual(await call(env.worker, "probe_echo", { a: 1 }), { ok: true, input: { a: 1 } });
+    assert.equal(env.worker.restarts, 1);
+  } finally {
+    await env.close();
+  }
+});
+
+Deno.test("sandbox: a connector over its heap limit is terminated and restarted", async () => {
+  const env = await probe({ heapLimitMb: 32 });
+  try {
+    await refused(call(env.worker, "probe_alloc", { mb: 64 }), "FCP-5007");
+    assert.deepEqual(await call(env.worker, "probe_echo", {}), { ok: true, input: {} });
+    assert.equal(env.worker.restarts, 1);
+  } finally {
+    await env.close();
+  }
+});
+
+Deno.test("sandbox: a crash fails the call, restarts with backoff, and too many leave it failed", async () => {
+  const env = await probe({ restart: { baseDelayMs: 10, maxDelayMs: 20, maxRestarts: 2 } });
+  try {
+    await refused(call(env.worker, "probe_crash"), "FCP-5006");
+    assert.deepEqual(await call(env.worker, "probe_echo", {}), { ok: true, input: {} });
+    await refused(call(env.worker, "probe_crash"), "FCP-5006");
+    await call(env.worker, "probe_echo", {});
+    await refused(call(env.worker, "probe_crash"), "FCP-5006");
+    assert.equal(env.worker.state, "failed");
+    await refused(call(env.worker, "probe_echo", {}), "FCP-5005");
+  } finally {
+    await env.close();
+  }
+});
+
+Deno.test("sandbox: messages over the size limit are refused both ways", async () => {
+  const env = await probe();
+  try {
+    await refused(call(env.worker, "probe_echo", { big: "z".repeat(70_000) }), "FCP-1041");
+    await refused(call(env.worker, "probe_big", { bytes: 70_000 }), "FCP-1041");
+    assert.equal(
+      (await call(env.worker, "probe_big", { bytes: 1000 }) as { ok: boolean }).ok,
+      true,
+    );
+  } finally {
+    await env.close();
+  }
+});
+
+Deno.test("sandbox: the shipped fs connector works inside its grant through a real worker", async () => {
+  const dir = await Deno.makeTempDir();
+  const pkg = await readBuiltinPackage("fcp.fs");
+  const w = await ConnectorWorker.start({
+    manifest: pkg.manifest,
+    instanceId: "fcp.fs:z:work",
+    zone: "z:work",
+    entryUrl: builtinEntryUrl("fs"),
+    permissions: sandboxPermissions(pkg.manifest, {
+      dataDir: dir,
+      granted: { read: [dir], write: [dir] },
+    }),
+    fsRoots: { read: [dir], write: [dir] },
+    egress: () => Promise.reject(new Error("none")),
+  });
+  try {
+    await w.invoke("fs_write", { path: `${dir}/n.txt`, content: "hi" }, { requestId: "a" });
+    const r = await w.invoke("fs_read", { path: `${dir}/n.txt` }, { requestId: "b" }) as {
+      content: string;
+    };
+    assert.equal(r.content, "hi");
+    await refused(w.invoke("fs_read", { path: "/etc/passwd" }, { requestId: "c" }), "FCP-3003");
+    const h = await w.health();
+    assert.equal(h.ok, true);
+    assert.ok((h.heapUsedBytes ?? 0) > 0);
+  } finally {
+    await w.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
