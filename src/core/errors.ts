@@ -64,6 +64,9 @@ export const ERROR_CODES = {
   "FCP-3005": "revocation.stale_frontier",
   "FCP-3006": "approval.required",
   "FCP-3007": "revocation.chain_invalid",
+  "FCP-3008": "egress.denied",
+  "FCP-3009": "sandbox.denied",
+  "FCP-3010": "credential.denied",
   // 4xxx: zone / provenance
   "FCP-4001": "zone.id_invalid",
   "FCP-4002": "zone.mismatch",
@@ -77,6 +80,10 @@ export const ERROR_CODES = {
   "FCP-5002": "node.not_running",
   "FCP-5003": "audit.chain_broken",
   "FCP-5004": "connector.manifest_invalid",
+  "FCP-5005": "connector.not_active",
+  "FCP-5006": "connector.failed",
+  "FCP-5007": "connector.limit_exceeded",
+  "FCP-5008": "connector.not_installed",
   // 6xxx: resource
   "FCP-6001": "resource.not_found",
   "FCP-6002": "resource.quota_exceeded",
@@ -110,6 +117,11 @@ export type ErrorCategory =
 export interface FcpErrorOptions {
   /** The underlying error, kept for debugging; never shown to remote callers. */
   cause?: unknown;
+  /**
+   * Structured, non-secret facts a caller can act on (spec §24.2 `details`), e.g. the
+   * `request_id` of a denied invoke for `fcp explain`. Shown in {@link FcpError.toJSON}.
+   */
+  details?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /**
@@ -133,6 +145,8 @@ export class FcpError extends Error {
   readonly code: ErrorCode;
   /** The detail message without the code prefix. */
   readonly detail: string;
+  /** Structured, non-secret details (see {@link FcpErrorOptions.details}). */
+  readonly details?: Readonly<Record<string, string | number | boolean>>;
 
   /**
    * @param code A stable code from {@link ERROR_CODES}.
@@ -144,6 +158,7 @@ export class FcpError extends Error {
     this.name = "FcpError";
     this.code = code;
     this.detail = detail;
+    if (options?.details !== undefined) this.details = { ...options.details };
   }
 
   /** The dotted short name of the code, e.g. `token.expired`. */
@@ -151,9 +166,27 @@ export class FcpError extends Error {
     return ERROR_CODES[this.code];
   }
 
-  /** The `{code, message}` body used by the CLI's `--json` and the LocalAPI. */
-  toJSON(): { code: ErrorCode; name: string; message: string } {
-    return { code: this.code, name: this.codeName, message: this.detail };
+  /**
+   * The `{code, name, message[, details]}` body used by the CLI's `--json` and the LocalAPI.
+   *
+   * @example
+   * ```ts
+   * import { FcpError } from "./errors.ts";
+   * import assert from "node:assert/strict";
+   * const e = new FcpError("FCP-4003", "denied", { details: { request_id: "r1" } });
+   * assert.deepEqual(e.toJSON(), {
+   *   code: "FCP-4003", name: "zone.policy_violation", message: "denied", details: { request_id: "r1" },
+   * });
+   * ```
+   */
+  toJSON(): {
+    code: ErrorCode;
+    name: string;
+    message: string;
+    details?: Readonly<Record<string, string | number | boolean>>;
+  } {
+    const body = { code: this.code, name: this.codeName, message: this.detail };
+    return this.details === undefined ? body : { ...body, details: this.details };
   }
 }
 

@@ -77,6 +77,8 @@ export const AUDIT_EVENT_TYPES = [
   "connector.crashed",
   "node.start",
   "node.stop",
+  "egress.denied",
+  "policy.change",
 ] as const;
 
 /** One of {@link AUDIT_EVENT_TYPES}. */

@@ -1,0 +1,129 @@
+/**
+ * The connector host's own state: `FCP_HOME/host/host.db` (SQLite through `node:sqlite`, WAL),
+ * holding installed connectors and their instances, the request log behind `fcp explain`, and
+ * the idempotency table. Symbol data and audit events live elsewhere (the store, the audit log).
+ *
+ * @module
+ */
+import { DatabaseSync } from "node:sqlite";
+import { FcpError } from "../core/mod.ts";
+
+/** Schema version of host.db (`PRAGMA user_version`). */
+export const HOST_DB_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS connectors (
+  connector_id TEXT PRIMARY KEY,
+  version TEXT NOT NULL,
+  folder TEXT NOT NULL,
+  package_id BLOB NOT NULL,
+  source TEXT NOT NULL,
+  installed_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS instances (
+  instance_id TEXT PRIMARY KEY,
+  connector_id TEXT NOT NULL,
+  zone TEXT NOT NULL,
+  desired TEXT NOT NULL,
+  grants_json TEXT NOT NULL,
+  config_json TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (connector_id, zone)
+);
+CREATE TABLE IF NOT EXISTS requests (
+  request_id TEXT PRIMARY KEY,
+  zone TEXT NOT NULL,
+  connector_id TEXT NOT NULL,
+  operation TEXT NOT NULL,
+  principal TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  record_json TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS requests_by_time ON requests (created_at);
+CREATE TABLE IF NOT EXISTS idempotency (
+  zone TEXT NOT NULL,
+  connector_id TEXT NOT NULL,
+  operation TEXT NOT NULL,
+  idem_key TEXT NOT NULL,
+  input_hash BLOB NOT NULL,
+  request_id TEXT NOT NULL,
+  result_json TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (zone, connector_id, operation, idem_key)
+);
+CREATE TABLE IF NOT EXISTS host_objects (
+  object_id BLOB PRIMARY KEY,
+  kind TEXT NOT NULL,
+  zone TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  bytes BLOB NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS host_objects_by_request ON host_objects (request_id);
+CREATE TABLE IF NOT EXISTS lease_seq (
+  zone TEXT NOT NULL,
+  subject BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (zone, subject)
+);
+`;
+
+/**
+ * The path of a home's host database.
+ *
+ * @example
+ * ```ts
+ * import { hostDbPath } from "./host_db.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(hostDbPath("/h"), "/h/host/host.db");
+ * ```
+ */
+export function hostDbPath(home: string): string {
+  return `${home}/host/host.db`;
+}
+
+/**
+ * Open (creating when absent) the host database of `home`, or an in-memory one for `":memory:"`.
+ * `durability: "normal"` (the default) is WAL-safe: a power loss may drop the last commits but
+ * never corrupts; `"full"` fsyncs every commit.
+ *
+ * @example
+ * ```ts
+ * import { openHostDb } from "./host_db.ts";
+ * import assert from "node:assert/strict";
+ * const db = openHostDb(":memory:");
+ * assert.equal((db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version, 1);
+ * db.close();
+ * ```
+ */
+export function openHostDb(
+  home: string,
+  opts: { readonly durability?: "normal" | "full" } = {},
+): DatabaseSync {
+  const memory = home === ":memory:";
+  let db: DatabaseSync | undefined;
+  try {
+    if (!memory) Deno.mkdirSync(`${home}/host`, { recursive: true, mode: 0o700 });
+    db = new DatabaseSync(memory ? ":memory:" : hostDbPath(home));
+    db.exec("PRAGMA busy_timeout = 5000");
+    if (!memory) db.exec("PRAGMA journal_mode = WAL");
+    db.exec(`PRAGMA synchronous = ${opts.durability === "full" ? "FULL" : "NORMAL"}`);
+    const version = Number(
+      (db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version,
+    );
+    if (version > HOST_DB_VERSION) {
+      throw new FcpError(
+        "FCP-9002",
+        `host.db has schema version ${version}; this fcp knows ${HOST_DB_VERSION}`,
+      );
+    }
+    db.exec(SCHEMA);
+    db.exec(`PRAGMA user_version = ${HOST_DB_VERSION}`);
+    return db;
+  } catch (e) {
+    db?.close();
+    if (e instanceof FcpError) throw e;
+    throw new FcpError("FCP-9002", "cannot open the host database", { cause: e });
+  }
+}

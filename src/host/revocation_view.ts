@@ -1,0 +1,125 @@
+/**
+ * The node's view of revocation for the invoke pipeline (spec §14.3): the zone's revocation
+ * log and `z:owner`'s (owner-wide revocations), loaded through `loadRevocationLog` (every event
+ * and object owner-verified, the chain checked) and re-read whenever a log file changes, so an
+ * `fcp revoke` takes effect on the next call of a running node. A log that fails to load makes
+ * the check fail closed (`FCP-3007`), never open.
+ *
+ * On a single node the local log is the whole frontier: it is fresh as of the moment it was
+ * checked. A token that names a checkpoint sequence (`chk_seq`) newer than the local head is
+ * evidence that the node is behind; the freshness policy of the operation's risk tier then
+ * decides (WIRE.md §11).
+ *
+ * @module
+ */
+import {
+  loadRevocationLog,
+  type RevocationLog,
+  revocationLogPath,
+  revocationTargetId,
+  type ZoneKeyring,
+} from "../authority/mod.ts";
+import { FcpError } from "../core/mod.ts";
+import { type ObjectId, parseZoneId, type ZoneId } from "../model/mod.ts";
+
+/** What a revocation check saw, for decisions and their evidence. */
+export interface RevocationState {
+  /** The zones whose logs were consulted. */
+  readonly zones: readonly ZoneId[];
+  /** Highest applied sequence over those logs (-1: none). */
+  readonly headSeq: number;
+  /** Head event ids of the logs (decision evidence). */
+  readonly heads: readonly ObjectId[];
+  /** When the logs were last confirmed current, Unix seconds. */
+  readonly checkedAt: number;
+  /** Whether any log revokes `id` at the check time (an ObjectId, or an 8-byte kid). */
+  isRevoked(id: Uint8Array): boolean;
+  /** Whether a node or connector id is revoked. */
+  isRevokedName(kind: "node" | "connector", name: string): boolean;
+}
+
+interface Cached {
+  stamp: string;
+  log: RevocationLog;
+}
+
+/**
+ * Revocation logs of a home, cached per zone by file stamp.
+ *
+ * @example
+ * ```ts
+ * import { RevocationView } from "./revocation_view.ts";
+ * import { createStandardZones, initIdentity } from "../authority/mod.ts";
+ * import assert from "node:assert/strict";
+ * const home = await Deno.makeTempDir();
+ * const id = await initIdentity(home, { now: 1_700_000_000, nodeId: "n" });
+ * const ring = await createStandardZones(id, id.keystore, 1_700_000_000);
+ * const view = new RevocationView(home, ring, id.owner.publicKey);
+ * const s = await view.state("z:work", 1_700_000_000);
+ * assert.equal(s.headSeq, -1);
+ * assert.equal(s.isRevoked(new Uint8Array(32)), false);
+ * assert.deepEqual(s.zones, ["z:work", "z:owner"]);
+ * await Deno.remove(home, { recursive: true });
+ * ```
+ */
+export class RevocationView {
+  readonly #home: string;
+  readonly #ring: ZoneKeyring;
+  readonly #ownerPublicKey: Uint8Array;
+  readonly #cache = new Map<ZoneId, Cached>();
+
+  /** Logs under `home`, keyed by the ring's ObjectIdKeys, verified against the owner key. */
+  constructor(home: string, ring: ZoneKeyring, ownerPublicKey: Uint8Array) {
+    this.#home = home;
+    this.#ring = ring;
+    this.#ownerPublicKey = ownerPublicKey;
+  }
+
+  async #log(zone: ZoneId): Promise<RevocationLog> {
+    let stamp = "absent";
+    try {
+      const st = await Deno.stat(revocationLogPath(this.#home, zone));
+      stamp = `${st.mtime?.getTime()}:${st.size}:${st.ino ?? ""}`;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) {
+        throw new FcpError("FCP-3007", `cannot read the revocation log of ${zone}`, { cause: e });
+      }
+    }
+    const hit = this.#cache.get(zone);
+    if (hit !== undefined && hit.stamp === stamp) return hit.log;
+    let log: RevocationLog;
+    try {
+      log = await loadRevocationLog(this.#home, zone, {
+        objectIdKey: this.#ring.objectIdKey(zone).key,
+        ownerPublicKey: this.#ownerPublicKey,
+      });
+    } catch (e) {
+      this.#cache.delete(zone);
+      throw new FcpError("FCP-3007", `the revocation log of ${zone} does not verify`, { cause: e });
+    }
+    this.#cache.set(zone, { stamp, log });
+    return log;
+  }
+
+  /** The revocation state for a call in `zone` (its log and z:owner's), checked at `now`. */
+  async state(zone: ZoneId | string, now: number): Promise<RevocationState> {
+    const z = parseZoneId(zone);
+    const held = this.#ring.zoneIds();
+    const zones = [...new Set<ZoneId>([z, "z:owner"])].filter((x) => held.includes(x));
+    const logs = await Promise.all(zones.map((x) => this.#log(x)));
+    for (const l of logs) l.registry.markSynced(now);
+    const revoked = (target: ObjectId) => logs.some((l) => l.registry.isRevoked(target, { now }));
+    return {
+      zones,
+      headSeq: Math.max(-1, ...logs.map((l) => l.registry.headSeq)),
+      heads: logs.flatMap((l) => l.registry.headEventId ?? []),
+      checkedAt: now,
+      isRevoked: (id) => {
+        if (id.length === 32) return revoked(id);
+        if (id.length === 8) return revoked(revocationTargetId("kid", id));
+        return false;
+      },
+      isRevokedName: (kind, name) => revoked(revocationTargetId(kind, name)),
+    };
+  }
+}
