@@ -63,7 +63,23 @@ const INVOKE_FIELDS = new Set([
   "input",
   "token",
   "idempotency_key",
+  "approvals",
+  "input_taint",
+  "input_origin_zone",
 ]);
+
+function optionalTextList(
+  v: unknown,
+  what: string,
+  maxItems: number,
+  max: number,
+): string[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length > maxItems) {
+    throw new FcpError("FCP-1040", `${what} must be a list of at most ${maxItems} strings`);
+  }
+  return v.map((x) => optionalText(x, `${what}[]`, max)!);
+}
 
 /**
  * Check the shape of a `POST /v1/invoke` body (`FCP-1040` for anything off; `FCP-4001` for a bad
@@ -100,6 +116,9 @@ export function parseInvokeRequest(body: unknown, idempotencyHeader?: string): I
   const token = optionalText(b.token, "token", 64 * 1024);
   const key = optionalText(b.idempotency_key, "idempotency_key", 256) ??
     optionalText(idempotencyHeader, "Idempotency-Key", 256);
+  const approvals = optionalTextList(b.approvals, "approvals", 16, 64 * 1024);
+  const taint = optionalTextList(b.input_taint, "input_taint", 16, 64);
+  const origin = optionalText(b.input_origin_zone, "input_origin_zone", 256);
   return {
     connector,
     operation,
@@ -107,7 +126,32 @@ export function parseInvokeRequest(body: unknown, idempotencyHeader?: string): I
     input: b.input as JsonValue,
     ...(token === undefined ? {} : { token }),
     ...(key === undefined ? {} : { idempotencyKey: key }),
+    ...(approvals === undefined ? {} : { approvals }),
+    ...(taint === undefined ? {} : { inputTaint: taint }),
+    ...(origin === undefined ? {} : { inputOriginZone: parseZoneId(origin) }),
   };
+}
+
+async function jsonObject(c: Context, what: string): Promise<Record<string, unknown>> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch (cause) {
+    if (cause instanceof HTTPException || cause instanceof FcpError) throw cause;
+    throw new FcpError("FCP-1040", `the ${what} body is not valid JSON`, { cause });
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new FcpError("FCP-1040", `the ${what} body must be a JSON object`);
+  }
+  return body as Record<string, unknown>;
+}
+
+function connectorId(c: Context): string {
+  const id = c.req.param("id") ?? "";
+  if (!/^[a-z0-9][a-z0-9._:-]{0,127}$/.test(id)) {
+    throw new FcpError("FCP-4007", "the connector id in the path is not a canonical id");
+  }
+  return id;
 }
 
 function auditCount(value: string | undefined): number {
@@ -199,18 +243,66 @@ export function createApp(deps: ApiDeps, opts: AppOptions): LocalApi {
   if (connectors) {
     app.get("/v1/connectors", async (c) => c.json({ connectors: await connectors.list() }));
     routes.push("GET /v1/connectors");
+    const install = connectors.install?.bind(connectors);
+    if (install) {
+      app.post("/v1/connectors/install", async (c) => {
+        const b = await jsonObject(c, "install");
+        const source = optionalText(b.source, "source", 4096);
+        if (source === undefined) throw new FcpError("FCP-1040", "source is required");
+        return c.json(await install(source));
+      });
+      routes.push("POST /v1/connectors/install");
+    }
+    const activate = connectors.activate?.bind(connectors);
+    if (activate) {
+      app.post("/v1/connectors/:id/activate", async (c) => {
+        const b = await jsonObject(c, "activate");
+        const read = optionalTextList(b.grant_read, "grant_read", 64, 4096);
+        const write = optionalTextList(b.grant_write, "grant_write", 64, 4096);
+        const hosts = optionalTextList(b.allow_hosts, "allow_hosts", 64, 300);
+        const config = b.config;
+        if (
+          config !== undefined &&
+          (typeof config !== "object" || config === null || Array.isArray(config))
+        ) {
+          throw new FcpError("FCP-1040", "config must be a JSON object");
+        }
+        return c.json(
+          await activate(connectorId(c), {
+            zone: requiredZone(optionalText(b.zone, "zone", 256)),
+            ...(read === undefined ? {} : { grantRead: read }),
+            ...(write === undefined ? {} : { grantWrite: write }),
+            ...(hosts === undefined ? {} : { allowHosts: hosts }),
+            ...(config === undefined ? {} : { config: config as { [key: string]: JsonValue } }),
+          }),
+        );
+      });
+      routes.push("POST /v1/connectors/{id}/activate");
+    }
+    const deactivate = connectors.deactivate?.bind(connectors);
+    if (deactivate) {
+      app.post("/v1/connectors/:id/deactivate", async (c) => {
+        const b = await jsonObject(c, "deactivate");
+        return c.json(
+          await deactivate(connectorId(c), requiredZone(optionalText(b.zone, "zone", 256))),
+        );
+      });
+      routes.push("POST /v1/connectors/{id}/deactivate");
+    }
+    const health = connectors.health?.bind(connectors);
+    if (health) {
+      app.get(
+        "/v1/connectors/:id/health",
+        async (c) => c.json({ connector: connectorId(c), instances: await health(connectorId(c)) }),
+      );
+      routes.push("GET /v1/connectors/{id}/health");
+    }
   }
 
   const invoke = deps.invoke;
   if (invoke) {
     app.post("/v1/invoke", async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch (cause) {
-        if (cause instanceof HTTPException || cause instanceof FcpError) throw cause;
-        throw new FcpError("FCP-1040", "the invoke body is not valid JSON", { cause });
-      }
+      const body = await jsonObject(c, "invoke");
       const request = parseInvokeRequest(body, c.req.header("idempotency-key"));
       return c.json(await invoke.invoke(request));
     });

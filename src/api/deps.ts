@@ -80,12 +80,40 @@ export interface ConnectorSummary {
   readonly health: string;
   /** Zones it is bound to. */
   readonly zones: readonly string[];
+  /** Package ObjectId (hex), when the host reports it. */
+  readonly "package_id"?: string;
+  /** `builtin` or `path`. */
+  readonly source?: string;
+  /** Its instances (one per zone), as the host reports them. */
+  readonly instances?: readonly { [key: string]: JsonValue }[];
 }
 
-/** The connector host's registry behind `GET /v1/connectors`. */
+/** The body of `POST /v1/connectors/{id}/activate`. */
+export interface ActivateRequest {
+  /** The zone to bind the instance to. */
+  readonly zone: ZoneId;
+  /** Readable directories (absolute). */
+  readonly grantRead?: readonly string[];
+  /** Writable directories (absolute). */
+  readonly grantWrite?: readonly string[];
+  /** Extra `host:port` entries. */
+  readonly allowHosts?: readonly string[];
+  /** `configure` values. */
+  readonly config?: { [key: string]: JsonValue };
+}
+
+/** The connector host behind `/v1/connectors...`. Only `list` is required. */
 export interface ConnectorService {
   /** Installed connectors. */
   list(): Promise<readonly ConnectorSummary[]>;
+  /** Install a shipped connector by id, or a folder by path. */
+  install?(source: string): Promise<{ [key: string]: JsonValue }>;
+  /** Bind to a zone and start. */
+  activate?(id: string, req: ActivateRequest): Promise<{ [key: string]: JsonValue }>;
+  /** Stop an instance. */
+  deactivate?(id: string, zone: ZoneId): Promise<{ [key: string]: JsonValue }>;
+  /** Health of a connector's instances. */
+  health?(id: string): Promise<readonly { [key: string]: JsonValue }[]>;
 }
 
 /** The body of `POST /v1/invoke` (validated for shape by the route). */
@@ -102,6 +130,12 @@ export interface InvokeRequest {
   readonly token?: string;
   /** Idempotency key: the same key returns the prior receipt. */
   readonly idempotencyKey?: string;
+  /** Owner-signed ApprovalTokens, hex of their canonical CBOR. */
+  readonly approvals?: readonly string[];
+  /** Taint names of the input (e.g. `PUBLIC_INPUT`). */
+  readonly inputTaint?: readonly string[];
+  /** Zone the input came from. */
+  readonly inputOriginZone?: ZoneId;
 }
 
 /** The invoke pipeline behind `POST /v1/invoke`. Denials throw `FcpError`s. */

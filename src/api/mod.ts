@@ -29,3 +29,5 @@ export * from "./object_service.ts";
 export * from "./audit_service.ts";
 export * from "./node_runtime.ts";
 export * from "./node_client.ts";
+export * from "./host_services.ts";
+export * from "./offline_host.ts";

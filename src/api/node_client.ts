@@ -34,9 +34,25 @@ export interface NodeReply<T> {
  */
 export function errorFromBody(body: unknown, status: number): FcpError {
   if (typeof body === "object" && body !== null) {
-    const { code, message } = body as { code?: unknown; message?: unknown };
+    const { code, message, details } = body as {
+      code?: unknown;
+      message?: unknown;
+      details?: unknown;
+    };
     if (typeof code === "string" && Object.hasOwn(ERROR_CODES, code)) {
-      return new FcpError(code as ErrorCode, typeof message === "string" ? message : "");
+      const flat: Record<string, string | number | boolean> = {};
+      if (typeof details === "object" && details !== null) {
+        for (const [k, v] of Object.entries(details)) {
+          if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
+            flat[k] = v;
+          }
+        }
+      }
+      return new FcpError(
+        code as ErrorCode,
+        typeof message === "string" ? message : "",
+        Object.keys(flat).length === 0 ? undefined : { details: flat },
+      );
     }
   }
   return new FcpError("FCP-9001", `the node answered HTTP ${status} without an error body`);

@@ -14,12 +14,13 @@
  */
 import { type Identity, loadIdentity, renewAttestation, ZoneKeyring } from "../authority/mod.ts";
 import { FcpError } from "../core/mod.ts";
-import { auditDbPath, AuditLog } from "../host/mod.ts";
+import { auditDbPath, AuditLog, createNodeHost, type NodeHostOptions } from "../host/mod.ts";
 import { defaultStorePath, openSqliteStore, type SymbolStore } from "../store/mod.ts";
 import { loadOrCreateApiToken } from "./api_token.ts";
 import { createApp } from "./app.ts";
 import type { ApiDeps, NodeStatus } from "./deps.ts";
 import { auditLogService } from "./audit_service.ts";
+import { hostServices } from "./host_services.ts";
 import { NodeLock } from "./node_lock.ts";
 import { storeObjectService } from "./object_service.ts";
 import { type LocalApiServer, serveLocalApi } from "./serve.ts";
@@ -110,6 +111,36 @@ export interface NodeServicesContext {
 /** The optional LocalAPI services. */
 export type NodeServices = Omit<ApiDeps, "status">;
 
+/**
+ * The node's own services: the connector host with its sandboxed workers, the invoke pipeline
+ * and the request log (`createNodeHost`), stopped on shutdown (workers terminated, host.db
+ * closed) before the store closes.
+ *
+ * @example
+ * ```ts
+ * import { defaultNodeServices } from "./node_runtime.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(typeof defaultNodeServices, "function");
+ * ```
+ */
+export async function defaultNodeServices(
+  ctx: NodeServicesContext,
+  seams: Pick<NodeHostOptions, "resolver" | "startWorker"> = {},
+  now?: () => number,
+): Promise<NodeServices> {
+  const host = await createNodeHost({
+    home: ctx.home,
+    identity: ctx.identity,
+    zones: ctx.zones,
+    store: ctx.store,
+    audit: ctx.audit,
+    ...seams,
+    ...(now === undefined ? {} : { now }),
+  });
+  ctx.onShutdown("connectors", () => host.shutdown());
+  return hostServices(host);
+}
+
 /** Options of {@link startNode}. */
 export interface StartNodeOptions {
   /** The node home (must be initialized; `fcp node start` runs `fcp init` first). */
@@ -126,9 +157,12 @@ export interface StartNodeOptions {
   readonly openStore?: (home: string) => Promise<SymbolStore> | SymbolStore;
   /**
    * Builds the optional API services and registers shutdown hooks. The object service over the
-   * store pipeline is provided by default; a returned `objects` replaces it.
+   * store pipeline is provided by default; a returned `objects` replaces it. Without this hook
+   * the node runs its connector host ({@link defaultNodeServices}).
    */
   readonly services?: (ctx: NodeServicesContext) => Promise<NodeServices> | NodeServices;
+  /** Test seams of the default connector host (DNS resolver, worker starter). */
+  readonly host?: Pick<NodeHostOptions, "resolver" | "startWorker">;
   /** Largest request body. */
   readonly maxBodyBytes?: number;
 }
@@ -279,7 +313,9 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     const services: NodeServices = {
       objects,
       audit: auditLogService(auditLog),
-      ...(opts.services ? await opts.services(ctx) : {}),
+      ...(opts.services
+        ? await opts.services(ctx)
+        : await defaultNodeServices(ctx, opts.host, opts.now)),
     };
     const startedAt = now();
     const listen = { hostname: "", port: 0 };

@@ -14,6 +14,10 @@ export type RouteKey =
   | "POST /v1/objects"
   | "GET /v1/objects/{id}"
   | "GET /v1/connectors"
+  | "POST /v1/connectors/install"
+  | "POST /v1/connectors/{id}/activate"
+  | "POST /v1/connectors/{id}/deactivate"
+  | "GET /v1/connectors/{id}/health"
   | "POST /v1/invoke"
   | "GET /v1/explain/{id}"
   | "GET /v1/audit/tail";
@@ -95,6 +99,56 @@ export const ROUTE_OPERATIONS: Readonly<Record<RouteKey, Json>> = {
         }),
       },
       ...errors(),
+    },
+  },
+  "POST /v1/connectors/install": {
+    summary: "Install a connector",
+    description: "A connector shipped with fcp by id (`fcp.fs`), or a connector folder on this " +
+      "machine by absolute path. The package (manifest + modules) becomes a pinned object.",
+    requestBody: {
+      required: true,
+      content: json({
+        type: "object",
+        required: ["source"],
+        properties: { source: { type: "string" } },
+      }),
+    },
+    responses: {
+      "200": { description: "Installed connector", content: json({ type: "object" }) },
+      ...errors(400, 404),
+    },
+  },
+  "POST /v1/connectors/{id}/activate": {
+    summary: "Bind a connector to a zone and start its sandboxed worker",
+    parameters: [idParam("Connector id")],
+    requestBody: { required: true, content: json(ref("ActivateRequest")) },
+    responses: {
+      "200": { description: "The running instance", content: json({ type: "object" }) },
+      ...errors(400, 404, 409, 503),
+    },
+  },
+  "POST /v1/connectors/{id}/deactivate": {
+    summary: "Stop a connector's instance in a zone",
+    parameters: [idParam("Connector id")],
+    requestBody: {
+      required: true,
+      content: json({
+        type: "object",
+        required: ["zone"],
+        properties: { zone: { type: "string" } },
+      }),
+    },
+    responses: {
+      "200": { description: "The stopped instance", content: json({ type: "object" }) },
+      ...errors(400, 404, 503),
+    },
+  },
+  "GET /v1/connectors/{id}/health": {
+    summary: "Health of a connector's instances",
+    parameters: [idParam("Connector id")],
+    responses: {
+      "200": { description: "Health per instance", content: json({ type: "object" }) },
+      ...errors(404),
     },
   },
   "POST /v1/invoke": {
@@ -229,8 +283,22 @@ const SCHEMAS: Record<string, Json> = {
       operation: { type: "string" },
       zone: { type: "string" },
       input: {},
-      token: { type: "string" },
+      token: { type: "string", description: "capability token, hex of its COSE_Sign1 bytes" },
       idempotency_key: { type: "string", maxLength: 256 },
+      approvals: { type: "array", maxItems: 16, items: { type: "string" } },
+      input_taint: { type: "array", maxItems: 16, items: { type: "string" } },
+      input_origin_zone: { type: "string" },
+    },
+  },
+  ActivateRequest: {
+    type: "object",
+    required: ["zone"],
+    properties: {
+      zone: { type: "string" },
+      grant_read: { type: "array", items: { type: "string" } },
+      grant_write: { type: "array", items: { type: "string" } },
+      allow_hosts: { type: "array", items: { type: "string" } },
+      config: { type: "object" },
     },
   },
 };

@@ -23,6 +23,25 @@ import { nodeStart, nodeStatus } from "./commands/node.ts";
 import { command as doctor } from "./commands/doctor.ts";
 import { auditTail, auditVerify } from "./commands/audit.ts";
 import { manifestFix, manifestLint } from "./commands/manifest.ts";
+import {
+  connectorActivate,
+  connectorDeactivate,
+  connectorDescribe,
+  connectorHealth,
+  connectorInstall,
+  connectorList,
+} from "./commands/connector.ts";
+import { command as invoke } from "./commands/invoke.ts";
+import { command as explain } from "./commands/explain.ts";
+import { command as approve } from "./commands/approve.ts";
+import { command as demo } from "./commands/demo.ts";
+import {
+  benchConnectorActivateCommand,
+  benchConnectorMemoryCommand,
+  benchInvokeLocalCommand,
+} from "./commands/bench_node.ts";
+import { policyAllow, policyDeny, policyReset, policyShow } from "./commands/policy.ts";
+import { credentialAdd, credentialList, credentialRemove } from "./commands/credential.ts";
 
 /**
  * The registered commands.
@@ -64,4 +83,24 @@ export const COMMANDS: readonly CliCommand[] = [
   auditVerify,
   manifestLint,
   manifestFix,
+  connectorList,
+  connectorInstall,
+  connectorActivate,
+  connectorDeactivate,
+  connectorHealth,
+  connectorDescribe,
+  invoke,
+  explain,
+  approve,
+  policyShow,
+  policyAllow,
+  policyDeny,
+  policyReset,
+  credentialAdd,
+  credentialList,
+  credentialRemove,
+  demo,
+  benchInvokeLocalCommand,
+  benchConnectorActivateCommand,
+  benchConnectorMemoryCommand,
 ];

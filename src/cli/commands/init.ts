@@ -6,53 +6,12 @@
  *
  * @module
  */
-import {
-  createStandardZones,
-  createZonePolicyObject,
-  defaultPolicy,
-  encodeZonePolicyObject,
-  type Identity,
-  initIdentity,
-  type ZoneKeyring,
-  zonePolicyObjectId,
-} from "../../authority/mod.ts";
+import { createStandardZones, initIdentity } from "../../authority/mod.ts";
 import { toHex } from "../../core/mod.ts";
-import { STANDARD_ZONES, validateCanonicalId } from "../../model/mod.ts";
+import { writeDefaultPolicies } from "../../host/mod.ts";
+import { validateCanonicalId } from "../../model/mod.ts";
 import type { CliCommand } from "../types.ts";
 import { UsageError } from "../usage_error.ts";
-
-/** Public file holding the owner-signed default policy objects of the standard zones. */
-export const POLICIES_FILE = "policies.json";
-
-/**
- * Write an owner-signed default-deny ZonePolicyObject for each standard zone to
- * `FCP_HOME/policies.json`: `{format: "fcp.policies/1", zones: {<zone>: {object_id, object_hex}}}`
- * where `object_hex` is the canonical CBOR of the signed object (no SchemaHash prefix) and `object_id` its
- * zone-keyed ObjectId.
- */
-export async function writeDefaultPolicies(
-  identity: Identity,
-  ring: ZoneKeyring,
-  now: number,
-): Promise<Record<string, string>> {
-  const seed = identity.owner.exportSeed();
-  const zones: Record<string, { object_id: string; object_hex: string }> = {};
-  const ids: Record<string, string> = {};
-  try {
-    for (const zone of STANDARD_ZONES) {
-      const obj = createZonePolicyObject(defaultPolicy(zone), { now }, seed);
-      const id = toHex(zonePolicyObjectId(obj, ring.objectIdKey(zone).key));
-      zones[zone] = { object_id: id, object_hex: toHex(encodeZonePolicyObject(obj)) };
-      ids[zone] = id;
-    }
-  } finally {
-    seed.fill(0);
-  }
-  await identity.keystore.writePublic(POLICIES_FILE, { format: "fcp.policies/1", zones }, {
-    overwrite: true,
-  });
-  return ids;
-}
 
 /** The `init` command. */
 export const command: CliCommand = {

@@ -10,7 +10,7 @@ import { FcpError } from "../../core/mod.ts";
 import type { CliCommand } from "../types.ts";
 import { UsageError } from "../usage_error.ts";
 import { FCP_VERSION } from "../version.ts";
-import { writeDefaultPolicies } from "./init.ts";
+import { writeDefaultPolicies } from "../../host/mod.ts";
 
 /**
  * Parse `--port`: an integer from 0 to 65535 (0 picks a free port); default 7878.

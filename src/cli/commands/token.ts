@@ -12,21 +12,12 @@
  * @module
  */
 import {
-  CAPABILITY_OBJECT_SCHEMA,
-  type CapabilityObject,
-  capabilityObjectId,
   CLAIM,
   claimsToJson,
-  decodeCapabilityObject,
   decodeToken,
-  encodeCapabilityObject,
   type Identity,
   loadIdentity,
-  loadRevocationLog,
-  mintToken,
   renewAttestation,
-  revocationTargetId,
-  signCapabilityObject,
   signHolderProof,
   trustedIssuers,
   verifyToken,
@@ -36,18 +27,14 @@ import {
 import { equalBytes, FcpError, fromHex, fromUtf8, toHex } from "../../core/mod.ts";
 import { randomBytes } from "../../crypto/mod.ts";
 import {
-  originProvenance,
-  parseZoneId,
-  validateCanonicalId,
-  type ZoneId,
-} from "../../model/mod.ts";
+  loadCapabilities,
+  MAX_TOKEN_TTL_SECS,
+  mintCapabilityToken,
+  RevocationView,
+} from "../../host/mod.ts";
+import { parseZoneId, validateCanonicalId, type ZoneId } from "../../model/mod.ts";
 import type { CliCommand, CommandContext } from "../types.ts";
 import { UsageError } from "../usage_error.ts";
-
-/** Longest `--ttl` accepted: 30 days. */
-export const MAX_TOKEN_TTL_SECS = 30 * 86_400;
-/** Directory (under FCP_HOME) of the CapabilityObjects minted tokens name. */
-export const CAPABILITIES_DIR = "capabilities";
 
 function nowSecs(): number {
   return Math.floor(Date.now() / 1000);
@@ -102,29 +89,6 @@ async function readToken(ctx: CommandContext): Promise<Uint8Array> {
   }
 }
 
-/**
- * A revocation check over the zone's revocation log and z:owner's (spec §14.3): a grant
- * object id (32 bytes) directly, an issuer kid (8 bytes) through its revocation target id.
- */
-async function revocationCheck(
-  id: Identity,
-  ring: ZoneKeyring,
-  zone: ZoneId,
-  now: number,
-): Promise<(x: Uint8Array) => boolean> {
-  const zones = [...new Set<ZoneId>([zone, "z:owner"])].filter((z) => ring.zoneIds().includes(z));
-  const logs = await Promise.all(zones.map((z) =>
-    loadRevocationLog(id.home, z, {
-      objectIdKey: ring.objectIdKey(z).key,
-      ownerPublicKey: id.owner.publicKey,
-    })
-  ));
-  return (x) => {
-    const target = x.length === 32 ? x : x.length === 8 ? revocationTargetId("kid", x) : undefined;
-    return target !== undefined && logs.some((l) => l.registry.isRevoked(target, { now }));
-  };
-}
-
 async function loadRing(id: Identity): Promise<ZoneKeyring> {
   if (!(await id.keystore.hasPublic(ZONE_KEYS_FILE))) {
     throw new FcpError("FCP-2012", `no zone keys in ${id.home}; run 'fcp init' first`);
@@ -132,38 +96,12 @@ async function loadRing(id: Identity): Promise<ZoneKeyring> {
   return await ZoneKeyring.load(id.keystore);
 }
 
-function capabilityPath(home: string, objectId: Uint8Array): string {
-  return `${home}/${CAPABILITIES_DIR}/${toHex(objectId)}.cap`;
-}
-
-async function storeCapability(home: string, id: Uint8Array, o: CapabilityObject): Promise<void> {
-  await Deno.mkdir(`${home}/${CAPABILITIES_DIR}`, { recursive: true, mode: 0o700 });
-  await Deno.writeFile(capabilityPath(home, id), encodeCapabilityObject(o), { mode: 0o644 });
-}
-
-async function loadCapabilities(
-  home: string,
-  ids: readonly Uint8Array[],
-): Promise<Map<string, CapabilityObject>> {
-  const found = new Map<string, CapabilityObject>();
-  for (const id of ids) {
-    let bytes: Uint8Array;
-    try {
-      bytes = await Deno.readFile(capabilityPath(home, id));
-    } catch {
-      continue; // unknown here: verifyToken refuses with FCP-3002
-    }
-    found.set(toHex(id), decodeCapabilityObject(bytes));
-  }
-  return found;
-}
-
 /** `fcp token mint`. */
 export const tokenMint: CliCommand = {
   path: ["token", "mint"],
   summary: "Mint a capability token signed by this node's issuance key",
   usage:
-    "fcp token mint --zone Z --cap C --op O [--op O2] --ttl SECONDS [--holder NODE] [--resource-allow P] [--out FILE] [--json]",
+    "fcp token mint --zone Z --cap C --op O [--op O2] --ttl SECONDS [--holder NODE] [--principal P] [--resource-allow P] [--credential-allow ID] [--out FILE] [--json]",
   description: [
     "Creates an owner-signed CapabilityObject granting C (operations O...) in zone Z, stores it",
     "in FCP_HOME/capabilities, and mints a COSE_Sign1 token (WIRE.md §6) signed by this node's",
@@ -186,6 +124,17 @@ export const tokenMint: CliCommand = {
       description: `lifetime, 1..${MAX_TOKEN_TTL_SECS}`,
     },
     holder: { type: "string", valueName: "NODE", description: "bind the token to this node id" },
+    principal: {
+      type: "string",
+      valueName: "P",
+      description: "the principal it speaks for (policy subject), e.g. agent:alice",
+    },
+    "credential-allow": {
+      type: "string",
+      multiple: true,
+      valueName: "ID",
+      description: "credential the connector may use through the egress guard (repeatable)",
+    },
     "resource-allow": {
       type: "string",
       multiple: true,
@@ -206,42 +155,29 @@ export const tokenMint: CliCommand = {
     }
     const holderText = ctx.string("holder");
     const holder = holderText === undefined ? undefined : canonical(holderText, "--holder");
+    const principalText = ctx.string("principal");
+    const principal = principalText === undefined
+      ? undefined
+      : canonical(principalText, "--principal");
     const allow = ctx.strings("resource-allow");
+    const credentials = ctx.strings("credential-allow").map((c) =>
+      canonical(c, "--credential-allow")
+    );
     const now = nowSecs();
     const id = await renewAttestation(await loadIdentity(ctx.home), now);
     const ring = await loadRing(id);
-    const constraints = allow.length === 0 ? undefined : { resourceAllow: allow };
-    const grantObject = signCapabilityObject({
-      header: {
-        schema: CAPABILITY_OBJECT_SCHEMA,
-        zoneId: zone,
-        createdAt: now,
-        provenance: originProvenance(zone),
-        refs: [],
-        foreignRefs: [],
-      },
-      capabilityId: cap,
+    const minted = await mintCapabilityToken(id, ring, {
+      zone,
+      capability: cap,
       operations: ops,
-      validFrom: now,
-      validUntil: now + ttl,
-      ...(constraints === undefined ? {} : { constraints }),
-      nonce: randomBytes(16),
-    }, id.owner);
-    const objectId = capabilityObjectId(grantObject, ring.objectIdKey(zone).key);
-    await storeCapability(ctx.home, objectId, grantObject);
-    const token = mintToken({
-      iss: id.nodeId,
-      issNode: id.nodeId,
-      zoneId: zone,
-      capabilityId: cap,
-      operations: ops,
-      iat: now,
-      nbf: now,
-      exp: now + ttl,
-      grantObjectIds: [objectId],
-      ...(holder === undefined ? {} : { holderNode: holder }),
-      ...(constraints === undefined ? {} : { constraints }),
-    }, id.issuance);
+      ttlSecs: ttl,
+      ...(holder === undefined ? {} : { holder }),
+      ...(principal === undefined ? {} : { principal }),
+      ...(allow.length === 0 ? {} : { resourceAllow: allow }),
+      ...(credentials.length === 0 ? {} : { credentialAllow: credentials }),
+    }, now);
+    const token = minted.token;
+    const objectId = minted.grantObjectId;
     const hex = toHex(token);
     const out = ctx.string("out");
     if (out !== undefined) {
@@ -297,6 +233,10 @@ export const tokenVerify: CliCommand = {
     // Unverified peek, only to preload the named grant objects and to sign our holder proof.
     const peek = decodeToken(token).claims;
     const objects = await loadCapabilities(ctx.home, peek.grantObjectIds ?? []);
+    const revocation = await new RevocationView(ctx.home, ring, id.owner.publicKey).state(
+      zone,
+      now,
+    );
     const requestId = toHex(randomBytes(16));
     const holderProof = peek.cti === undefined ? undefined : {
       requestId,
@@ -309,7 +249,6 @@ export const tokenVerify: CliCommand = {
       holderPublicKey: id.signing.publicKey,
     };
     const resource = ctx.string("resource");
-    const isRevoked = await revocationCheck(id, ring, zone, now);
     const v = verifyToken(token, {
       now,
       zoneId: zone,
@@ -322,7 +261,7 @@ export const tokenVerify: CliCommand = {
       objectIdKey: ring.objectIdKey(zone).key,
       ownerKid: id.owner.kid,
       requireGrantObjects: true,
-      isRevoked,
+      isRevoked: (x) => revocation.isRevoked(x),
     });
     const issuer = equalBytes(v.kid, id.owner.kid) ? "owner" : `node ${id.nodeId} issuance key`;
     if (ctx.json) {

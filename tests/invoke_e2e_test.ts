@@ -1,0 +1,389 @@
+/**
+ * End to end through a real node (issue 5): LocalAPI over HTTP → invoke pipeline → sandboxed
+ * connector workers → receipts and audit; the three shipped connectors; the refusals of §7 at
+ * the API; and the CLI (`fcp invoke`, `fcp explain`, `fcp connector ...`) as a separate process.
+ */
+import assert from "node:assert/strict";
+import { readApiToken, type RunningNode, startNode } from "../src/api/mod.ts";
+import {
+  appendRevocation,
+  createStandardZones,
+  decodeToken,
+  type Identity,
+  initIdentity,
+  type ZoneKeyring,
+  zonePolicy,
+} from "../src/authority/mod.ts";
+import { toHex } from "../src/core/mod.ts";
+import {
+  AuditLog,
+  CredentialStore,
+  mintCapabilityToken,
+  type MintRequest,
+  setZonePolicy,
+  writeDefaultPolicies,
+} from "../src/host/mod.ts";
+import { startGithubSim } from "./fixtures/github_sim.ts";
+
+const ZONE = "z:work";
+
+interface Ctx {
+  home: string;
+  files: string;
+  node: RunningNode;
+  identity: Identity;
+  ring: ZoneKeyring;
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<{ status: number; json: Record<string, unknown> }>;
+  mint(r: Partial<MintRequest>): Promise<string>;
+  allow(connectors: string[], caps: string[]): Promise<void>;
+}
+
+/** Test DNS: these names resolve to loopback (which config.json then admits). */
+const resolver = (name: string) =>
+  Promise.resolve(name === "service.test" || name === "github.test" ? ["127.0.0.1"] : []);
+
+async function withNode(f: (c: Ctx) => Promise<void>, config?: unknown): Promise<void> {
+  const home = await Deno.makeTempDir({ prefix: "fcp-e2e-" });
+  const files = await Deno.makeTempDir({ prefix: "fcp-e2e-files-" });
+  const now = Math.floor(Date.now() / 1000);
+  const identity = await initIdentity(home, { now, nodeId: "node-e2e" });
+  const ring = await createStandardZones(identity, identity.keystore, now);
+  await writeDefaultPolicies(identity, ring, now);
+  if (config !== undefined) await Deno.writeTextFile(`${home}/config.json`, JSON.stringify(config));
+  const node = await startNode({ home, version: "0.1.0", port: 0, host: { resolver } });
+  const token = await readApiToken(home);
+  const c: Ctx = {
+    home,
+    files,
+    node,
+    identity,
+    ring,
+    async api(method, path, body, tok = token) {
+      const res = await fetch(`http://127.0.0.1:${node.port}${path}`, {
+        method,
+        headers: {
+          ...(tok === "" ? {} : { authorization: `Bearer ${tok}` }),
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: res.status, json: await res.json() };
+    },
+    async mint(r) {
+      const t = await mintCapabilityToken(identity, ring, {
+        zone: ZONE,
+        capability: "fs.list",
+        operations: ["fs_list"],
+        ttlSecs: 600,
+        principal: "agent:e2e",
+        ...r,
+      }, Math.floor(Date.now() / 1000));
+      return toHex(t.token);
+    },
+    async allow(connectors, caps) {
+      await setZonePolicy(
+        identity,
+        ring,
+        zonePolicy({
+          zoneId: ZONE,
+          principalsAllow: ["agent:*"],
+          connectorsAllow: connectors,
+          capAllow: caps,
+        }),
+        Math.floor(Date.now() / 1000),
+      );
+    },
+  };
+  try {
+    await f(c);
+  } finally {
+    await node.stop();
+    await Deno.remove(home, { recursive: true });
+    await Deno.remove(files, { recursive: true });
+  }
+}
+
+async function setupFs(c: Ctx): Promise<void> {
+  await Deno.writeTextFile(`${c.files}/a.txt`, "alpha");
+  assert.equal((await c.api("POST", "/v1/connectors/install", { source: "fcp.fs" })).status, 200);
+  const act = await c.api("POST", "/v1/connectors/fcp.fs/activate", {
+    zone: ZONE,
+    grant_read: [c.files],
+    grant_write: [c.files],
+  });
+  assert.equal(act.status, 200, JSON.stringify(act.json));
+  await c.allow(["fcp.fs"], ["fs.*"]);
+}
+
+function invoke(c: Ctx, over: Record<string, unknown>) {
+  return c.api("POST", "/v1/invoke", {
+    connector: "fcp.fs",
+    operation: "fs_list",
+    zone: ZONE,
+    input: { path: c.files },
+    ...over,
+  });
+}
+
+Deno.test("e2e: fcp.fs list/read/write through the API, with receipts, intents and a verified audit chain", async () => {
+  await withNode(async (c) => {
+    await setupFs(c);
+    const list = await invoke(c, { token: await c.mint({}) });
+    assert.equal(list.status, 200, JSON.stringify(list.json));
+    const out = list.json.output as { entries: { name: string }[] };
+    assert.deepEqual(out.entries.map((e) => e.name), ["a.txt"]);
+    const write = await invoke(c, {
+      operation: "fs_write",
+      input: { path: `${c.files}/b.txt`, content: "beta" },
+      token: await c.mint({ capability: "fs.write", operations: ["fs_write"] }),
+      idempotency_key: "w-1",
+    });
+    assert.equal(write.status, 200, JSON.stringify(write.json));
+    assert.ok((write.json.receipt as { intent_id?: string }).intent_id, "Risky → intent");
+    assert.equal(await Deno.readTextFile(`${c.files}/b.txt`), "beta");
+    const explained = await c.api("GET", `/v1/explain/${write.json.request_id}`);
+    assert.equal(explained.json.decision, "allow");
+    const connectors = await c.api("GET", "/v1/connectors");
+    const fs = (connectors.json.connectors as { id: string; health: string }[])[0]!;
+    assert.equal(fs.id, "fcp.fs");
+    assert.equal(fs.health, "ok");
+  });
+  // (the node is stopped here; its audit chain is checked by the next test's pattern)
+});
+
+Deno.test("e2e: refusals at the API — token, zone, revocation, schema, LocalAPI auth", async () => {
+  await withNode(async (c) => {
+    await setupFs(c);
+    const expect = async (
+      r: Promise<{ status: number; json: Record<string, unknown> }>,
+      code: string,
+      status: number,
+    ) => {
+      const res = await r;
+      assert.equal(res.json.code, code, JSON.stringify(res.json));
+      assert.equal(res.status, status);
+      return res.json;
+    };
+    // LocalAPI without or with a wrong token.
+    await expect(c.api("GET", "/v1/status", undefined, ""), "FCP-2015", 401);
+    await expect(c.api("POST", "/v1/invoke", {}, "wrong-token"), "FCP-2015", 401);
+    // No token, a token for another zone.
+    const none = await expect(invoke(c, {}), "FCP-3001", 403);
+    await expect(invoke(c, { token: await c.mint({ zone: "z:private" }) }), "FCP-2005", 401);
+    // An input that fails the schema.
+    await expect(invoke(c, { token: await c.mint({}), input: { path: 5 } }), "FCP-1040", 400);
+    // Write outside the grant: the connector refuses (and the sandbox would).
+    await expect(
+      invoke(c, {
+        operation: "fs_write",
+        input: { path: "/tmp/fcp-e2e-outside.txt", content: "x" },
+        token: await c.mint({ capability: "fs.write", operations: ["fs_write"] }),
+      }),
+      "FCP-3003",
+      403,
+    );
+    // A revoked token (its grant object).
+    const tok = await c.mint({});
+    assert.equal((await invoke(c, { token: tok })).status, 200);
+    const grant = decodeToken(Uint8Array.from(tok.match(/../g)!.map((h) => parseInt(h, 16)))).claims
+      .grantObjectIds![0]!;
+    await appendRevocation(c.home, {
+      zoneId: ZONE,
+      revoked: [grant],
+      scope: "Capability",
+      reason: "e2e",
+      now: Math.floor(Date.now() / 1000),
+      objectIdKey: c.ring.objectIdKey(ZONE).key,
+      ownerPublicKey: c.identity.owner.publicKey,
+      owner: c.identity.owner,
+    });
+    await expect(invoke(c, { token: tok }), "FCP-3004", 403);
+    // Every denial is explained.
+    const why = await c.api(
+      "GET",
+      `/v1/explain/${(none.details as { request_id: string }).request_id}`,
+    );
+    assert.equal(why.json.stage, "token");
+    assert.equal(why.json.decision, "deny");
+  });
+});
+
+Deno.test("e2e: fcp.http refused by the egress guard for private and metadata targets, allowed to a vetted host", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (r) =>
+      new Response(`hello ${new URL(r.url).pathname}`, {
+        headers: { "content-type": "text/plain" },
+      }),
+  );
+  try {
+    await withNode(async (c) => {
+      const port = server.addr.port;
+      await c.api("POST", "/v1/connectors/install", { source: "fcp.http" });
+      await c.allow(["fcp.http"], ["http.*"]);
+      const token = await c.mint({ capability: "http.get", operations: ["http_get"] });
+      const get = (url: string) =>
+        c.api("POST", "/v1/invoke", {
+          connector: "fcp.http",
+          operation: "http_get",
+          zone: ZONE,
+          input: { url },
+          token,
+        });
+      // Without --allow-host, a loopback service is not in the allow list.
+      assert.equal(
+        (await c.api("POST", "/v1/connectors/fcp.http/activate", { zone: ZONE })).status,
+        200,
+      );
+      for (
+        const url of [
+          `http://127.0.0.1:${port}/`,
+          "http://10.0.0.1/",
+          "http://169.254.169.254/latest/",
+        ]
+      ) {
+        const r = await get(url);
+        assert.equal(r.json.code, "FCP-3008", `${url}: ${JSON.stringify(r.json)}`);
+      }
+      // The operator allows this one host:port (a name our test DNS maps to loopback), and
+      // config.json admits loopback addresses.
+      const act = await c.api("POST", "/v1/connectors/fcp.http/activate", {
+        zone: ZONE,
+        allow_hosts: [`service.test:${port}`],
+      });
+      assert.equal(act.status, 200);
+      const ok = await get(`http://service.test:${port}/page`);
+      assert.equal(ok.status, 200, JSON.stringify(ok.json));
+      assert.equal((ok.json.output as { body: string }).body, "hello /page");
+      const audit = await AuditLog.openHome(c.home);
+      try {
+        const types = audit.tail(ZONE, 50).map((e) => e.event.eventType);
+        assert.ok(types.includes("egress.denied"));
+        assert.ok(types.includes("invoke"));
+        assert.equal(audit.verify(ZONE).ok, true);
+      } finally {
+        audit.close();
+      }
+    }, { format: "fcp.config/1", egress: { allow_cidrs: ["127.0.0.1/32"] } });
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("e2e: fcp.github against the GitHub simulator, the token injected by the guard", async () => {
+  await using sim = startGithubSim({ token: "ghp_e2e_secret" });
+  sim.addRepo("octo", "hello");
+  for (let i = 1; i <= 3; i++) sim.addIssue("octo", "hello", { title: `Issue ${i}` });
+  const simPort = new URL(sim.url).port;
+  await withNode(async (c) => {
+    await CredentialStore.open(c.home).put({
+      id: "github",
+      header: "authorization",
+      scheme: "Bearer",
+      hosts: [`github.test:${simPort}`],
+    }, "ghp_e2e_secret");
+    await c.api("POST", "/v1/connectors/install", { source: "fcp.github" });
+    const act = await c.api("POST", "/v1/connectors/fcp.github/activate", {
+      zone: ZONE,
+      allow_hosts: [`github.test:${simPort}`],
+      config: { base_url: `http://github.test:${simPort}` },
+    });
+    assert.equal(act.status, 200, JSON.stringify(act.json));
+    await c.allow(["fcp.github"], ["github.*"]);
+    const list = await c.api("POST", "/v1/invoke", {
+      connector: "fcp.github",
+      operation: "github_list_issues",
+      zone: ZONE,
+      input: { owner: "octo", repo: "hello", state: "open" },
+      token: await c.mint({ capability: "github.issues.read", operations: ["github_list_issues"] }),
+    });
+    assert.equal(list.status, 200, JSON.stringify(list.json));
+    assert.ok(JSON.stringify(list.json.output).includes("Issue 3"));
+    assert.ok(sim.requests.length > 0);
+    const audit = await AuditLog.openHome(c.home);
+    try {
+      const ev = audit.tail(ZONE, 20).map((e) => e.event.eventType);
+      assert.ok(ev.includes("secret.access"), "every injection is audited");
+      const text = JSON.stringify(audit.tail(ZONE, 20).map((e) => toHex(e.bytes)));
+      assert.ok(!text.includes(toHex(new TextEncoder().encode("ghp_e2e_secret"))));
+    } finally {
+      audit.close();
+    }
+    // A token whose credential_allow excludes github: the guard refuses to inject.
+    const denied = await c.api("POST", "/v1/invoke", {
+      connector: "fcp.github",
+      operation: "github_list_issues",
+      zone: ZONE,
+      input: { owner: "octo", repo: "hello" },
+      token: await c.mint({
+        capability: "github.issues.read",
+        operations: ["github_list_issues"],
+        credentialAllow: ["other"],
+      }),
+    });
+    assert.equal(denied.json.code, "FCP-3010", JSON.stringify(denied.json));
+    assert.ok(!JSON.stringify(denied.json).includes("ghp_e2e_secret"));
+  }, { format: "fcp.config/1", egress: { allow_cidrs: ["127.0.0.1/32"] } });
+});
+
+Deno.test("e2e: the CLI invokes, explains, approves nothing it should not, and lists connectors", async () => {
+  await withNode(async (c) => {
+    await setupFs(c);
+    const tokenFile = `${c.home}/list.token`;
+    await Deno.writeTextFile(tokenFile, await c.mint({}));
+    const fcp = async (...args: string[]) => {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "--unstable-worker-options",
+          new URL("../main.ts", import.meta.url).pathname,
+          "--home",
+          c.home,
+          ...args,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+        stdin: "null",
+      }).output();
+      return {
+        code: out.code,
+        stdout: new TextDecoder().decode(out.stdout),
+        stderr: new TextDecoder().decode(out.stderr),
+      };
+    };
+    const ok = await fcp(
+      "invoke",
+      "fcp.fs",
+      "fs_list",
+      "--zone",
+      ZONE,
+      "--input",
+      JSON.stringify({ path: c.files }),
+      "--token",
+      tokenFile,
+      "--json",
+    );
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(JSON.parse(ok.stdout).connector, "fcp.fs");
+    const no = await fcp("invoke", "fcp.fs", "fs_list", "--zone", ZONE, "--input", "{}", "--json");
+    assert.notEqual(no.code, 0);
+    const err = JSON.parse(no.stdout);
+    assert.equal(err.code, "FCP-3001");
+    const id = err.details.request_id;
+    const ex = await fcp("explain", id);
+    assert.equal(ex.code, 0, ex.stderr);
+    assert.match(ex.stdout, /DENY at stage token/);
+    assert.match(ex.stdout, /to change/);
+    const list = await fcp("connector", "list", "--json");
+    assert.equal(JSON.parse(list.stdout).connectors[0].id, "fcp.fs");
+    const health = await fcp("connector", "health", "fcp.fs");
+    assert.equal(health.code, 0, health.stderr);
+    assert.match(health.stdout, /fcp\.fs:z:work {2}ok/);
+  });
+});
