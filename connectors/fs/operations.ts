@@ -94,7 +94,12 @@ interface Roots {
   real: string[];
 }
 
-async function loadRoots(given: readonly string[]): Promise<Roots> {
+/**
+ * Resolve the granted roots. Synchronous on purpose: it runs inside this connector's own
+ * worker thread, and a few `realpath` calls cost microseconds each where async ones cost a
+ * thread-pool round trip each.
+ */
+function loadRoots(given: readonly string[]): Roots {
   const lexical: string[] = [];
   const real: string[] = [];
   for (const g of given) {
@@ -102,7 +107,7 @@ async function loadRoots(given: readonly string[]): Promise<Roots> {
     if (n === undefined) continue; // a malformed root grants nothing
     lexical.push(n);
     try {
-      real.push(await Deno.realPath(n));
+      real.push(Deno.realPathSync(n));
     } catch {
       // a missing or unreadable root grants nothing
     }
@@ -206,8 +211,12 @@ async function lstatOrUndefined(p: string): Promise<Deno.FileInfo | undefined> {
   }
 }
 
-/** `fs_list`: the entries of one directory (not recursive, symlinks not followed). */
-async function fsList(input: unknown, ctx: ConnectorContext) {
+/**
+ * `fs_list`: the entries of one directory (not recursive, symlinks not followed). Synchronous
+ * file system calls, like {@link loadRoots}: a listing is bounded by `max_entries` and blocks
+ * only this connector's worker.
+ */
+function fsList(input: unknown, ctx: ConnectorContext) {
   const r = readInput(input, ["path", "include_hidden", "max_entries"]);
   const raw = r.string("path");
   const includeHidden = r.bool("include_hidden", true);
@@ -216,13 +225,22 @@ async function fsList(input: unknown, ctx: ConnectorContext) {
     { min: 1, max: FS_LIST_MAX_ENTRIES },
     FS_LIST_DEFAULT_MAX_ENTRIES,
   );
-  const roots = await loadRoots(rootsFor(ctx, "read"));
-  const dir = await resolveExisting(lexicalPath(raw, roots), roots);
+  const roots = loadRoots(rootsFor(ctx, "read"));
+  const p = lexicalPath(raw, roots);
+  let dir: string;
+  try {
+    dir = Deno.realPathSync(p);
+  } catch (e) {
+    throw fsError(e, p);
+  }
+  if (!roots.real.some((root) => isWithin(root, dir))) {
+    throw outside(p, "resolves outside the granted directories");
+  }
   const entries: { name: string; type: EntryType; size: number; modified: string | null }[] = [];
   let truncated = false;
   try {
     const names: string[] = [];
-    for await (const e of Deno.readDir(dir)) {
+    for (const e of Deno.readDirSync(dir)) {
       if (!includeHidden && e.name.startsWith(".")) continue;
       names.push(e.name);
     }
@@ -232,8 +250,13 @@ async function fsList(input: unknown, ctx: ConnectorContext) {
       names.length = max;
     }
     for (const name of names) {
-      const info = await lstatOrUndefined(joinSegment(dir, name));
-      if (info === undefined) continue; // removed meanwhile
+      let info: Deno.FileInfo;
+      try {
+        info = Deno.lstatSync(joinSegment(dir, name));
+      } catch (e) {
+        if (e instanceof Deno.errors.NotFound) continue; // removed meanwhile
+        throw e;
+      }
       entries.push({
         name,
         type: entryType(info),
@@ -254,7 +277,7 @@ async function fsRead(input: unknown, ctx: ConnectorContext) {
   const encoding = r.oneOf("encoding", ["utf8", "base64"] as const, "utf8");
   const max = r.int("max_bytes", { min: 1, max: FS_MAX_BYTES }, FS_READ_DEFAULT_MAX_BYTES);
   const truncate = r.bool("truncate", false);
-  const roots = await loadRoots(rootsFor(ctx, "read"));
+  const roots = loadRoots(rootsFor(ctx, "read"));
   const path = await resolveExisting(lexicalPath(raw, roots), roots);
   let size: number;
   let bytes: Uint8Array;
@@ -332,7 +355,7 @@ async function fsWrite(input: unknown, ctx: ConnectorContext) {
   if (bytes.length > FS_MAX_BYTES) {
     throw new OperationError("FCP-1041", `content is ${bytes.length} bytes, above ${FS_MAX_BYTES}`);
   }
-  const roots = await loadRoots(rootsFor(ctx, "write"));
+  const roots = loadRoots(rootsFor(ctx, "write"));
   let target = await resolveChild(lexicalPath(raw, roots), roots, makeParents);
   const existing = await lstatOrUndefined(target);
   if (existing?.isSymlink) {
@@ -371,7 +394,7 @@ async function fsDelete(input: unknown, ctx: ConnectorContext) {
   const r = readInput(input, ["path", "recursive"]);
   const raw = r.string("path");
   const recursive = r.bool("recursive", false);
-  const roots = await loadRoots(rootsFor(ctx, "write"));
+  const roots = loadRoots(rootsFor(ctx, "write"));
   const p = lexicalPath(raw, roots);
   if (roots.lexical.includes(p)) throw outside(p, "is a granted directory and cannot be deleted");
   const target = await resolveChild(p, roots, false);
@@ -399,7 +422,7 @@ async function fsDelete(input: unknown, ctx: ConnectorContext) {
 async function fsHealth(ctx: ConnectorContext): Promise<HealthReport> {
   const given = [...new Set(rootsFor(ctx, "read"))];
   if (given.length === 0) return { ok: false, detail: "no directory is granted" };
-  const roots = await loadRoots(given);
+  const roots = loadRoots(given);
   if (roots.real.length < given.length) {
     return { ok: false, detail: "a granted directory is missing or unreadable" };
   }
@@ -427,7 +450,7 @@ export const fsConnector: ConnectorDefinition = {
   id: FS_CONNECTOR_ID,
   version: "0.1.0",
   operations: {
-    fs_list: fsList,
+    fs_list: (input, ctx) => Promise.resolve().then(() => fsList(input, ctx)),
     fs_read: fsRead,
     fs_write: fsWrite,
     fs_delete: fsDelete,

@@ -161,6 +161,9 @@ function checkHolder(claims: TokenClaims, ctx: VerifyContext): void {
   if (!ok) refuse("FCP-2011", "holder proof invalid");
 }
 
+/** Grant objects whose id and signature were verified, with what they were verified against. */
+const VERIFIED_GRANTS = new WeakMap<CapabilityObject, string>();
+
 function checkGrantObjects(
   claims: TokenClaims,
   grants: readonly CapabilityGrant[],
@@ -179,8 +182,16 @@ function checkGrantObjects(
     const obj = resolve(id);
     const idHex = toHex(id);
     if (obj === undefined) refuse("FCP-3002", `grant object ${idHex} not found`);
+    const pk = ctx.resolveIssuerKey(obj.issuerKid);
+    // An object already checked against this id, id key and issuer key need not be hashed and
+    // verified again (resolvers that cache decoded objects hand back the same object).
+    const memoKey = `${idHex}:${ctx.objectIdKey ? toHex(ctx.objectIdKey) : "-"}:${
+      pk ? toHex(pk) : "-"
+    }`;
+    const checked = VERIFIED_GRANTS.get(obj) === memoKey;
     if (
-      ctx.objectIdKey !== undefined && !equalBytes(capabilityObjectId(obj, ctx.objectIdKey), id)
+      !checked && ctx.objectIdKey !== undefined &&
+      !equalBytes(capabilityObjectId(obj, ctx.objectIdKey), id)
     ) {
       refuse("FCP-3002", `grant object ${idHex} does not match its id`);
     }
@@ -191,10 +202,10 @@ function checkGrantObjects(
       ? isOwnerIssuer(obj.issuerKid, ctx)
       : authorized(obj.issuerKid);
     if (!issuerOk) refuse("FCP-3002", `grant object ${idHex} has an unauthorized issuer`);
-    const pk = ctx.resolveIssuerKey(obj.issuerKid);
-    if (pk === undefined || !verifyCapabilityObjectSignature(obj, pk)) {
+    if (pk === undefined || (!checked && !verifyCapabilityObjectSignature(obj, pk))) {
       refuse("FCP-3002", `grant object ${idHex} signature invalid`);
     }
+    VERIFIED_GRANTS.set(obj, memoKey);
     if (
       ctx.now < obj.validFrom - TOKEN_CLOCK_SKEW_SECS ||
       (obj.validUntil !== undefined && ctx.now >= obj.validUntil + TOKEN_CLOCK_SKEW_SECS)

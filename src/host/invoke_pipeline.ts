@@ -184,7 +184,13 @@ export interface InvokePipelineDeps {
   readonly now?: () => number;
 }
 
-const OUTCOME_SCHEMA = { namespace: "fcp.host", name: "InvokeOutcome", version: "1.0.0" };
+const OUTCOME_SCHEMA_HASH = schemaHash({
+  namespace: "fcp.host",
+  name: "InvokeOutcome",
+  version: "1.0.0",
+});
+/** `operationObjectId` of a receipt, computed from bytes already encoded. */
+const RECEIPT_SCHEMA_HASH = schemaHash(OPERATION_RECEIPT_SCHEMA);
 const ZERO_ID = new Uint8Array(32);
 const ZERO_JTI = new Uint8Array(16);
 /** Errors already recorded (an allowed call whose operation failed): passed through as they are. */
@@ -740,7 +746,6 @@ export class InvokePipeline {
         now: s.now,
       }, signer);
       const leaseObj = executionLeaseObject(lease, key);
-      keep("execution_lease", leaseObj.id, leaseObj.bytes);
       const intent = signOperationIntent(
         {
           header: {
@@ -761,8 +766,12 @@ export class InvokePipeline {
         signer,
         { tier, signedAt: s.now, leaseObjectId: leaseObj.id },
       );
-      intentId = operationObjectId(intent, key);
-      keep("intent", intentId, encodeOperationIntent(intent));
+      const id = operationObjectId(intent, key);
+      d.requests.atomically(() => {
+        keep("execution_lease", leaseObj.id, leaseObj.bytes);
+        keep("intent", id, encodeOperationIntent(intent));
+      });
+      intentId = id;
     }
     s.passed.push("intent");
 
@@ -814,7 +823,7 @@ export class InvokePipeline {
     const outcomeId = objectIdKeyed(
       key,
       s.zone,
-      schemaHash(OUTCOME_SCHEMA),
+      OUTCOME_SCHEMA_HASH,
       utf8(canonicalJson(output ?? null)),
     );
     const receipt = signOperationReceipt(
@@ -838,8 +847,7 @@ export class InvokePipeline {
       { signedAt: s.now, ...(intentId === undefined ? {} : { intentId }) },
     );
     const receiptBytes = encodeOperationReceipt(receipt);
-    const receiptId = operationObjectId(receipt, key);
-    keep("receipt", receiptId, receiptBytes);
+    const receiptId = objectIdKeyed(key, s.zone, RECEIPT_SCHEMA_HASH, receiptBytes);
     s.passed.push("receipt");
 
     // 13. audit
@@ -872,25 +880,30 @@ export class InvokePipeline {
       "audit_event_id": toHex(audit.id),
       replayed: false,
     };
-    if (s.scope !== undefined) {
-      d.idempotency.put(s.scope, {
-        requestId: s.requestId,
-        inputHash: s.hash,
-        result: outcome as unknown as Record<string, unknown>,
-      }, s.now);
-    }
-    d.requests.record({
-      ...base,
-      decision: "allow",
-      stage: "audit",
-      reason_code: "decision.allowed",
-      message: `allowed and executed ${call.connector} ${s.op.id}`,
-      decided_by: { kind: "operation_receipt", id: toHex(receiptId) },
-      hint: "nothing to change",
-      stages_passed: [...s.passed],
-      ...(intentId === undefined ? {} : { intent_id: toHex(intentId) }),
-      receipt_id: toHex(receiptId),
-      audit_event_id: toHex(audit.id),
+    // One host.db commit for the receipt, the kept result and the request record. The intent,
+    // stored before the call ran, is what marks an operation whose receipt a crash lost.
+    d.requests.atomically(() => {
+      keep("receipt", receiptId, receiptBytes);
+      if (s.scope !== undefined) {
+        d.idempotency.put(s.scope, {
+          requestId: s.requestId,
+          inputHash: s.hash,
+          result: outcome as unknown as Record<string, unknown>,
+        }, s.now);
+      }
+      d.requests.record({
+        ...base,
+        decision: "allow",
+        stage: "audit",
+        "reason_code": "decision.allowed",
+        message: `allowed and executed ${call.connector} ${s.op.id}`,
+        "decided_by": { kind: "operation_receipt", id: toHex(receiptId) },
+        hint: "nothing to change",
+        "stages_passed": [...s.passed],
+        ...(intentId === undefined ? {} : { "intent_id": toHex(intentId) }),
+        "receipt_id": toHex(receiptId),
+        "audit_event_id": toHex(audit.id),
+      });
     });
     return outcome;
   }

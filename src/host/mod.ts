@@ -1,6 +1,7 @@
 /**
- * The connector host (rank 5): the per-zone audit chain, and (in progress) sandboxed connector
- * workers, the egress guard and the invoke pipeline.
+ * The connector host (rank 5): connector manifests and packages, the registry, sandboxed
+ * connector workers, the egress guard, the invoke pipeline with its receipts, and the per-zone
+ * audit chain (docs/architecture.md lists the files).
  *
  * @module
  */

@@ -134,9 +134,11 @@ export class RequestLog {
   readonly #getObject: StatementSync;
   readonly #objectsOf: StatementSync;
   readonly #leaseSeq: StatementSync;
+  readonly #db: DatabaseSync;
 
   /** Use the tables of an open host database. */
   constructor(db: DatabaseSync) {
+    this.#db = db;
     this.#put = db.prepare(
       `INSERT OR REPLACE INTO requests (request_id, zone, connector_id, operation, principal,
          decision, record_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -162,6 +164,23 @@ export class RequestLog {
   /** The next lease fencing sequence for a subject in a zone (1, 2, ...; spec §15.1). */
   nextLeaseSeq(zone: string, subject: ObjectId): number {
     return Number((this.#leaseSeq.get(zone, subject) as { seq: number | bigint }).seq);
+  }
+
+  /**
+   * Run `f` in one transaction of the host database (one commit for the writes of a call).
+   * Nested calls join the outer transaction.
+   */
+  atomically<T>(f: () => T): T {
+    if (this.#db.isTransaction) return f();
+    this.#db.exec("BEGIN");
+    try {
+      const out = f();
+      this.#db.exec("COMMIT");
+      return out;
+    } catch (e) {
+      this.#db.exec("ROLLBACK");
+      throw e;
+    }
   }
 
   /** Store (or replace) a request's record. */

@@ -246,11 +246,18 @@ async function checkNode(home: string): Promise<Finding[]> {
       for (const c of list) {
         const check = `connector:${c.id}`;
         const msg = `${c.version} ${c.state}, health ${c.health}`;
-        if (c.health === "ok") out.push(ok(check, msg));
-        else if (c.state !== "active") out.push(ok(check, msg));
+        const failedInstance = (c.instances ?? []).some((i) =>
+          i.desired === "active" && i.state === "failed"
+        );
+        if (c.health === "ok" && !failedInstance) out.push(ok(check, msg));
+        else if (c.state !== "active" && !failedInstance) out.push(ok(check, msg));
         else if (c.health === "failed") {
           out.push(
-            fail(check, msg, `fcp connector deactivate ${c.id} && fcp connector activate ${c.id}`),
+            fail(
+              check,
+              msg,
+              `fcp connector activate ${c.id} --zone ${c.zones[0] ?? "ZONE"} (restarts its worker)`,
+            ),
           );
         } else out.push(warn(check, msg, `fcp connector health ${c.id}`));
       }
