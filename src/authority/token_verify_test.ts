@@ -411,3 +411,25 @@ Deno.test("verifyToken checks the signature before parsing claims", () => {
   ]);
   refused(swapped, {}, "FCP-2006");
 });
+
+Deno.test("grant objects: a verified object is remembered, but any change is checked again (FCP-3002)", () => {
+  const o = capObject();
+  const id = idOf(o);
+  const t = mint({ grantObjectIds: [id] });
+  verifyToken(t, { ...ctx, ...grantCtx([o]) }); // verified once: remembered
+  verifyToken(t, { ...ctx, ...grantCtx([o]) }); // and accepted again
+  // The same id answered by a forged object (another JS object): verified, refused.
+  const forged: CapabilityObject = { ...o, operations: ["gh.read", "gh.write"] };
+  refused(t, { grantResolver: () => forged, objectIdKey, ownerKid: owner.kid }, "FCP-3002");
+  // The remembered object under another id key: its id is checked again, refused.
+  refused(
+    t,
+    { ...grantCtx([o]), grantResolver: () => o, objectIdKey: new Uint8Array(32) },
+    "FCP-3002",
+  );
+  // The remembered object when the issuer key is not trusted any more: refused.
+  refused(t, {
+    ...grantCtx([o]),
+    resolveIssuerKey: (kid) => (equalBytes(kid, issuer.kid) ? issuer.publicKey : undefined),
+  }, "FCP-3002");
+});
