@@ -97,6 +97,14 @@ Deno.test("fcp revoke: chains owner-signed revocations, prints ids, list shows t
     assert.match(text.stdout, new RegExp(`^0  ${objectId}  Capability  active  lost laptop$`, "m"));
     const empty = await fcp(home, ["revoke", "list"]);
     assert.match(empty.stdout, /no revocations in z:owner/);
+
+    // each revocation is an event on the zone's audit chain, naming the revocation object
+    const audit = await fcp(home, ["audit", "tail", "--zone", "z:work", "--json"]);
+    const events = audit.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const revs = events.filter((e) => e.event_type === "revocation");
+    assert.equal(revs.length, 2);
+    assert.equal(revs[0].result_object_id, objectId);
+    assert.equal((await fcp(home, ["audit", "verify", "--zone", "z:work"])).code, 0);
   } finally {
     await Deno.remove(home, { recursive: true });
   }

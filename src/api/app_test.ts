@@ -55,6 +55,16 @@ function fullDeps(overrides: Partial<ApiDeps> = {}) {
           health: "ok",
           zones: ["z:work"],
         }]),
+      install: (source) => Promise.resolve({ id: source, created: true }),
+      activate: (id, req) =>
+        Promise.resolve({
+          id,
+          zone: req.zone,
+          read: [...(req.grantRead ?? [])],
+          hosts: [...(req.allowHosts ?? [])],
+        }),
+      deactivate: (id, zone) => Promise.resolve({ id, zone, desired: "inactive" }),
+      health: (id) => Promise.resolve([{ instance_id: `${id}:z:work`, health: "ok" }]),
     },
     invoke: {
       invoke: (r) => {
@@ -371,4 +381,63 @@ Deno.test("routes of absent services do not exist (404), only status and openapi
     assert.equal(res.status, 404, `${method} ${path}`);
     assert.equal((await errorBody(res)).code, "FCP-6001");
   }
+});
+
+Deno.test("connector routes check their bodies and path ids before the host sees them", async () => {
+  const { app } = createApp(fullDeps().deps, { token: TOKEN });
+  const post = (path: string, body: unknown) =>
+    app.request(BASE + path, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+  const ok = await post("/v1/connectors/fcp.fs/activate", {
+    zone: "z:work",
+    grant_read: ["/data"],
+    allow_hosts: ["api.example.com:443"],
+  });
+  assert.equal(ok.status, 200);
+  assert.deepEqual(await ok.json(), {
+    id: "fcp.fs",
+    zone: "z:work",
+    read: ["/data"],
+    hosts: ["api.example.com:443"],
+  });
+  assert.equal(
+    (await errorBody(await post("/v1/connectors/fcp.fs/activate", {}))).code,
+    "FCP-1040",
+  );
+  assert.equal(
+    (await errorBody(await post("/v1/connectors/fcp.fs/activate", { zone: "Z:BAD" }))).code,
+    "FCP-4001",
+  );
+  assert.equal(
+    (await errorBody(
+      await post("/v1/connectors/fcp.fs/activate", { zone: "z:work", grant_read: "/x" }),
+    ))
+      .code,
+    "FCP-1040",
+  );
+  assert.equal(
+    (await errorBody(await post("/v1/connectors/fcp.fs/activate", { zone: "z:work", config: [1] })))
+      .code,
+    "FCP-1040",
+  );
+  assert.equal(
+    (await errorBody(await post("/v1/connectors/Bad%20Id/activate", { zone: "z:work" }))).code,
+    "FCP-4007",
+  );
+  assert.equal(
+    (await errorBody(await post("/v1/connectors/install", "not json"))).code,
+    "FCP-1040",
+  );
+  assert.equal((await errorBody(await post("/v1/connectors/install", {}))).code, "FCP-1040");
+  const inst = await post("/v1/connectors/install", { source: "fcp.http" });
+  assert.deepEqual(await inst.json(), { id: "fcp.http", created: true });
+  const off = await post("/v1/connectors/fcp.fs/deactivate", { zone: "z:work" });
+  assert.equal((await off.json()).desired, "inactive");
+  const health = await app.request(BASE + "/v1/connectors/fcp.fs/health", {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+  assert.equal((await health.json()).instances[0].health, "ok");
 });

@@ -27,9 +27,12 @@ export const CODE_HTTP_STATUS: Readonly<Partial<Record<ErrorCode, number>>> = {
   "FCP-4001": 400, // zone.id_invalid: malformed input
   "FCP-4007": 400, // identifier.invalid: malformed input
   "FCP-5001": 409, // node.already_running
+  "FCP-5005": 409, // connector.not_active: the request is fine, the node's state is not
+  "FCP-5008": 404, // connector.not_installed
   "FCP-6001": 404, // resource.not_found
   "FCP-6002": 429, // resource.quota_exceeded
   "FCP-6003": 504, // resource.timeout
+  "FCP-6004": 409, // resource.already_exists (e.g. an idempotency key reused)
 };
 
 /**

@@ -165,7 +165,7 @@ export const ROUTE_OPERATIONS: Readonly<Record<RouteKey, Json>> = {
     requestBody: { required: true, content: json(ref("InvokeRequest")) },
     responses: {
       "200": { description: "Operation receipt", content: json({ type: "object" }) },
-      ...errors(400, 404, 413, 429, 502, 503, 504),
+      ...errors(400, 404, 409, 413, 429, 502, 503, 504),
     },
   },
   "GET /v1/explain/{id}": {
@@ -203,6 +203,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: "Missing or wrong bearer token (FCP-2015)",
   403: "Refused: non-loopback Host/Origin (FCP-2016), capability or zone denial",
   404: "Not found (FCP-6001)",
+  409: "Conflict, e.g. an idempotency key reused for another input (FCP-6004)",
   413: "Body too large (FCP-1041)",
   429: "Quota exceeded (FCP-6002)",
   502: "External service failed",
@@ -218,6 +219,10 @@ const SCHEMAS: Record<string, Json> = {
       code: { type: "string", pattern: "^FCP-[0-9]{4}$" },
       name: { type: "string" },
       message: { type: "string" },
+      details: {
+        type: "object",
+        description: "non-secret facts, e.g. request_id, reason_code and stage of a denied invoke",
+      },
     },
   },
   NodeStatus: {

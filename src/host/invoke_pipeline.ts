@@ -775,6 +775,20 @@ export class InvokePipeline {
     }
     s.passed.push("intent");
 
+    // Input from another zone crosses into this one here (spec §6.2): on the chain of the zone
+    // it enters, before the operation sees it.
+    if (call.inputOriginZone !== undefined && parseZoneId(call.inputOriginZone) !== s.zone) {
+      await d.audit.append(s.zone, {
+        eventType: "zone.crossing",
+        actor: s.granted.principal,
+        correlationId: uuidToBytes(s.requestId),
+        connectorId: call.connector,
+        operation: s.op.id,
+        requestObjectId: s.reqId,
+        occurredAt: s.now,
+      });
+    }
+
     // 11. execute
     let output: unknown;
     try {

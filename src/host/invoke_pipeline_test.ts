@@ -338,3 +338,15 @@ Deno.test("request object ids are stable for the same request and differ otherwi
     requestObjectId({ ...f, inputHash: inputHash({ a: [2, 1] }) }, key),
   );
 });
+
+Deno.test("pipeline: input from another zone is recorded as a zone crossing on the target chain", async () => {
+  await withFixture(async (fx) => {
+    await fx.allowAll();
+    await fx.pipeline.invoke(call({ token: await fx.mint(), inputOriginZone: "z:private" }));
+    const types = fx.audit.tail("z:work", 5).map((e) => e.event.eventType);
+    assert.deepEqual(types.slice(-2), ["zone.crossing", "invoke"]);
+    await fx.pipeline.invoke(call({ token: await fx.mint(), inputOriginZone: "z:work" }));
+    assert.equal(fx.audit.tail("z:work", 1)[0]?.event.eventType, "invoke");
+    assert.equal(fx.audit.tail("z:work", 2)[0]?.event.eventType, "invoke");
+  });
+});

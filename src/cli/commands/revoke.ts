@@ -23,6 +23,7 @@ import {
   type RevocationTargetKind,
   ZoneKeyring,
 } from "../../authority/mod.ts";
+import { openNodeAudit } from "../../api/mod.ts";
 import { fromHex, toHex } from "../../core/mod.ts";
 import { parseZoneId, type ZoneId } from "../../model/mod.ts";
 import type { CliCommand, CommandContext } from "../types.ts";
@@ -93,6 +94,7 @@ async function zoneContext(home: string, zone: ZoneId) {
   const ring = await ZoneKeyring.load(identity.keystore);
   return {
     identity,
+    ring,
     keys: { objectIdKey: ring.objectIdKey(zone).key, ownerPublicKey: identity.owner.publicKey },
   };
 }
@@ -150,7 +152,7 @@ export const revoke: CliCommand = {
     if (expiresIn !== undefined && !/^[1-9][0-9]{0,9}$/.test(expiresIn)) {
       throw new UsageError("--expires-in must be a positive number of seconds");
     }
-    const { identity, keys } = await zoneContext(ctx.home, zone);
+    const { identity, ring, keys } = await zoneContext(ctx.home, zone);
     const now = Math.floor(Date.now() / 1000);
     const entry = await appendRevocation(ctx.home, {
       ...keys,
@@ -162,6 +164,19 @@ export const revoke: CliCommand = {
       ...(expiresIn === undefined ? {} : { expiresAt: now + Number(expiresIn) }),
       owner: identity.owner,
     });
+    // The revocation is on the zone's audit chain too (spec §23.4).
+    const audit = openNodeAudit(ctx.home, identity, ring, () => now);
+    try {
+      await audit.append(zone, {
+        eventType: "revocation",
+        actor: "owner",
+        requestObjectId: target.id,
+        resultObjectId: entry.objectId,
+        occurredAt: now,
+      });
+    } finally {
+      audit.close();
+    }
     if (ctx.json) {
       ctx.printJson({
         zone_id: zone,
