@@ -7,9 +7,10 @@
  * @module
  */
 import { readApiToken, type RunningNode, startNode } from "../api/mod.ts";
-import { loadIdentity, ZoneKeyring } from "../authority/mod.ts";
+import { loadIdentity, ZoneKeyring, zonePolicy } from "../authority/mod.ts";
 import { FcpError, toHex } from "../core/mod.ts";
-import { mintCapabilityToken, type MintRequest } from "../host/mod.ts";
+import { mintCapabilityToken, type MintRequest, setZonePolicy } from "../host/mod.ts";
+import type { ZoneId } from "../model/mod.ts";
 import { ensureInitialized } from "./commands/node.ts";
 import { FCP_VERSION } from "./version.ts";
 
@@ -23,6 +24,11 @@ export interface ScratchNode {
   api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
   /** Mint a token (hex) on this node. */
   mint(r: MintRequest): Promise<string>;
+  /** Replace a zone's policy (owner-signed) with these allow lists. */
+  allow(
+    zone: ZoneId,
+    lists: { principals: string[]; connectors: string[]; caps: string[] },
+  ): Promise<void>;
   /** Stop the node and remove the home (unless kept). */
   close(opts?: { keep?: boolean }): Promise<void>;
 }
@@ -75,6 +81,21 @@ export async function startScratchNode(opts: { home?: string } = {}): Promise<Sc
       ring ??= await ZoneKeyring.load(identity.keystore);
       const t = await mintCapabilityToken(identity, ring, r, Math.floor(Date.now() / 1000));
       return toHex(t.token);
+    },
+    async allow(zone, lists) {
+      identity ??= await loadIdentity(home);
+      ring ??= await ZoneKeyring.load(identity.keystore);
+      await setZonePolicy(
+        identity,
+        ring,
+        zonePolicy({
+          zoneId: zone,
+          principalsAllow: lists.principals,
+          connectorsAllow: lists.connectors,
+          capAllow: lists.caps,
+        }),
+        Math.floor(Date.now() / 1000),
+      );
     },
     async close(c = {}) {
       await node.stop();

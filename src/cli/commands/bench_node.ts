@@ -6,13 +6,11 @@
  *
  * @module
  */
-import { loadIdentity, ZoneKeyring, zonePolicy } from "../../authority/mod.ts";
 import {
   builtinEntryUrl,
   ConnectorWorker,
   readBuiltinPackage,
   sandboxPermissions,
-  setZonePolicy,
 } from "../../host/mod.ts";
 import { startScratchNode } from "../scratch_node.ts";
 import type { CliCommand } from "../types.ts";
@@ -105,19 +103,7 @@ export async function benchInvokeLocal(n: number, warmup = 100): Promise<Record<
     await Deno.writeTextFile(`${dir}/a.txt`, "a");
     await s.api("POST", "/v1/connectors/install", { source: "fcp.fs" });
     await s.api("POST", "/v1/connectors/fcp.fs/activate", { zone: ZONE, grant_read: [dir] });
-    const identity = await loadIdentity(s.home);
-    const ring = await ZoneKeyring.load(identity.keystore);
-    await setZonePolicy(
-      identity,
-      ring,
-      zonePolicy({
-        zoneId: ZONE,
-        principalsAllow: ["agent:bench"],
-        connectorsAllow: ["fcp.fs"],
-        capAllow: ["fs.list"],
-      }),
-      Math.floor(Date.now() / 1000),
-    );
+    await s.allow(ZONE, { principals: ["agent:bench"], connectors: ["fcp.fs"], caps: ["fs.list"] });
     const token = await s.mint({
       zone: ZONE,
       capability: "fs.list",

@@ -8,10 +8,8 @@
  *
  * @module
  */
-import { zonePolicy } from "../../authority/mod.ts";
 import { FcpError, isFcpError } from "../../core/mod.ts";
-import { AuditLog, setZonePolicy } from "../../host/mod.ts";
-import { loadIdentity, ZoneKeyring } from "../../authority/mod.ts";
+import { AuditLog } from "../../host/mod.ts";
 import { startScratchNode } from "../scratch_node.ts";
 import type { CliCommand } from "../types.ts";
 
@@ -66,19 +64,11 @@ export async function runDemo(opts: { keep?: boolean } = {}): Promise<{
     const http = await s.api("POST", "/v1/connectors/fcp.http/activate", { zone: ZONE });
     add({ step: "activate fcp.http", ok: true, detail: `${ZONE} (${http.state})` });
 
-    const identity = await loadIdentity(s.home);
-    const ring = await ZoneKeyring.load(identity.keystore);
-    await setZonePolicy(
-      identity,
-      ring,
-      zonePolicy({
-        zoneId: ZONE,
-        principalsAllow: [AGENT],
-        connectorsAllow: ["fcp.fs"],
-        capAllow: ["fs.list", "fs.read"],
-      }),
-      Math.floor(Date.now() / 1000),
-    );
+    await s.allow(ZONE, {
+      principals: [AGENT],
+      connectors: ["fcp.fs"],
+      caps: ["fs.list", "fs.read"],
+    });
     add({
       step: "policy",
       ok: true,
@@ -161,17 +151,11 @@ export async function runDemo(opts: { keep?: boolean } = {}): Promise<{
       data: { request_id: denied.id, explanation: why },
     });
 
-    await setZonePolicy(
-      identity,
-      ring,
-      zonePolicy({
-        zoneId: ZONE,
-        principalsAllow: [AGENT],
-        connectorsAllow: ["fcp.fs", "fcp.http"],
-        capAllow: ["fs.list", "fs.read", "http.get"],
-      }),
-      Math.floor(Date.now() / 1000),
-    );
+    await s.allow(ZONE, {
+      principals: [AGENT],
+      connectors: ["fcp.fs", "fcp.http"],
+      caps: ["fs.list", "fs.read", "http.get"],
+    });
     const guarded = await expectRefusal(() =>
       s.api("POST", "/v1/invoke", {
         connector: "fcp.http",

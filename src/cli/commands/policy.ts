@@ -122,47 +122,45 @@ export const policyShow: CliCommand = {
   },
 };
 
-/** `fcp policy allow`. */
-export const policyAllow: CliCommand = {
-  path: ["policy", "allow"],
-  summary: "Add principals, connectors and capabilities to a zone's allow lists",
-  usage: "fcp policy allow --zone Z [--principal P]... [--connector C]... [--cap CAP]... [--json]",
-  options: PATTERN_OPTIONS,
-  async run(ctx) {
-    const add = { p: ctx.strings("principal"), c: ctx.strings("connector"), k: ctx.strings("cap") };
-    if (add.p.length + add.c.length + add.k.length === 0) {
-      throw new UsageError("give at least one --principal, --connector or --cap");
-    }
-    await change(ctx, (p) =>
-      zonePolicy({
-        ...p,
-        principalsAllow: union(p.principalsAllow, add.p),
-        connectorsAllow: union(p.connectorsAllow, add.c),
-        capAllow: union(p.capAllow, add.k),
-      }));
-  },
-};
+function patternCommand(kind: "allow" | "deny"): CliCommand {
+  return {
+    path: ["policy", kind],
+    summary: `Add principals, connectors and capabilities to a zone's ${kind} lists`,
+    usage:
+      `fcp policy ${kind} --zone Z [--principal P]... [--connector C]... [--cap CAP]... [--json]`,
+    options: PATTERN_OPTIONS,
+    async run(ctx) {
+      const p = ctx.strings("principal");
+      const c = ctx.strings("connector");
+      const k = ctx.strings("cap");
+      if (p.length + c.length + k.length === 0) {
+        throw new UsageError("give at least one --principal, --connector or --cap");
+      }
+      await change(ctx, (old) =>
+        zonePolicy(
+          kind === "allow"
+            ? {
+              ...old,
+              principalsAllow: union(old.principalsAllow, p),
+              connectorsAllow: union(old.connectorsAllow, c),
+              capAllow: union(old.capAllow, k),
+            }
+            : {
+              ...old,
+              principalsDeny: union(old.principalsDeny, p),
+              connectorsDeny: union(old.connectorsDeny, c),
+              capDeny: union(old.capDeny, k),
+            },
+        ));
+    },
+  };
+}
 
-/** `fcp policy deny`. */
-export const policyDeny: CliCommand = {
-  path: ["policy", "deny"],
-  summary: "Add principals, connectors and capabilities to a zone's deny lists",
-  usage: "fcp policy deny --zone Z [--principal P]... [--connector C]... [--cap CAP]... [--json]",
-  options: PATTERN_OPTIONS,
-  async run(ctx) {
-    const add = { p: ctx.strings("principal"), c: ctx.strings("connector"), k: ctx.strings("cap") };
-    if (add.p.length + add.c.length + add.k.length === 0) {
-      throw new UsageError("give at least one --principal, --connector or --cap");
-    }
-    await change(ctx, (p) =>
-      zonePolicy({
-        ...p,
-        principalsDeny: union(p.principalsDeny, add.p),
-        connectorsDeny: union(p.connectorsDeny, add.c),
-        capDeny: union(p.capDeny, add.k),
-      }));
-  },
-};
+/** `fcp policy allow`. */
+export const policyAllow: CliCommand = patternCommand("allow");
+
+/** `fcp policy deny` (deny rules override allow rules). */
+export const policyDeny: CliCommand = patternCommand("deny");
 
 /** `fcp policy reset`. */
 export const policyReset: CliCommand = {
