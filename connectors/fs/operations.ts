@@ -419,14 +419,14 @@ async function fsDelete(input: unknown, ctx: ConnectorContext) {
 }
 
 /** Ready when every granted root exists. */
-async function fsHealth(ctx: ConnectorContext): Promise<HealthReport> {
+function fsHealth(ctx: ConnectorContext): Promise<HealthReport> {
   const given = [...new Set(rootsFor(ctx, "read"))];
-  if (given.length === 0) return { ok: false, detail: "no directory is granted" };
+  if (given.length === 0) return Promise.resolve({ ok: false, detail: "no directory is granted" });
   const roots = loadRoots(given);
   if (roots.real.length < given.length) {
-    return { ok: false, detail: "a granted directory is missing or unreadable" };
+    return Promise.resolve({ ok: false, detail: "a granted directory is missing or unreadable" });
   }
-  return { ok: true };
+  return Promise.resolve({ ok: true });
 }
 
 /**
