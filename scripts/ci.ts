@@ -54,22 +54,28 @@ export function denoTestCounts(output: string): Counts | undefined {
 }
 
 /**
- * Read the closing `N passed, M failed[, K skipped]` line of `fcp vectors verify`.
+ * Read the closing `N passed, M failed` line of `fcp vectors verify`, and the number of
+ * skipped vectors from its `skipped: K vectors in …` line (absent when nothing was skipped).
  *
  * @example
  * ```ts
  * import { conformanceCounts } from "./ci.ts";
  * import assert from "node:assert/strict";
- * assert.deepEqual(conformanceCounts("cbor  1 passed, 0 failed\n21 passed, 1 failed, 54 skipped\n"), {
- *   passed: 21, failed: 1, skipped: 54,
+ * const out = "cbor  21 passed, 1 failed\nsession  skipped (not implemented, 54 vectors)\n" +
+ *   "skipped: 54 vectors in 1 areas (session)\n21 passed, 1 failed\n";
+ * assert.deepEqual(conformanceCounts(out), { passed: 21, failed: 1, skipped: 54 });
+ * assert.deepEqual(conformanceCounts("cbor  3 passed, 0 failed\n3 passed, 0 failed\n"), {
+ *   passed: 3, failed: 0, skipped: 0,
  * });
+ * assert.equal(conformanceCounts("error: FCP-6001 resource.not_found: no folder\n"), undefined);
  * ```
  */
 export function conformanceCounts(output: string): Counts | undefined {
   const lines = output.replace(ANSI, "").trimEnd().split("\n");
-  const m = /^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/.exec(lines.at(-1) ?? "");
+  const m = /^(\d+) passed, (\d+) failed$/.exec(lines.at(-1) ?? "");
   if (!m) return undefined;
-  return { passed: Number(m[1]), failed: Number(m[2]), skipped: Number(m[3] ?? 0) };
+  const skippedLine = lines.map((l) => /^skipped: (\d+) vectors\b/.exec(l)).find((x) => x);
+  return { passed: Number(m[1]), failed: Number(m[2]), skipped: Number(skippedLine?.[1] ?? 0) };
 }
 
 const STEPS: readonly Step[] = [

@@ -7,6 +7,7 @@
 import type { AreaHandler } from "./types.ts";
 import { handler as bootstrap } from "./areas/bootstrap.ts";
 import { handler as cbor } from "./areas/cbor.ts";
+import { handler as cborStrict } from "./areas/cbor_strict.ts";
 import { handler as coseTokens } from "./areas/cose_tokens.ts";
 import { handler as ed25519 } from "./areas/ed25519.ts";
 import { handler as fcpc } from "./areas/fcpc.ts";
@@ -22,7 +23,8 @@ import { handler as symbolAead } from "./areas/symbol_aead.ts";
 import { handler as zoneIdHash } from "./areas/zone_id_hash.ts";
 
 /**
- * Every registered area handler (interop areas, plus `model` for the golden `vectors/`).
+ * Every registered area handler (interop areas, plus `model` and `cbor_strict` for the golden
+ * `vectors/`).
  *
  * @example
  * ```ts
@@ -35,6 +37,7 @@ import { handler as zoneIdHash } from "./areas/zone_id_hash.ts";
 export const AREA_HANDLERS: readonly AreaHandler[] = [
   bootstrap,
   cbor,
+  cborStrict,
   coseTokens,
   ed25519,
   fcpc,

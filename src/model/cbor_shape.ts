@@ -181,6 +181,29 @@ export function readOptional<T>(
 }
 
 /**
+ * A field the encoder omits when absent (serde `skip_serializing_if = "Option::is_none"`):
+ * absent → `undefined`, else read by `item`. CBOR null is refused (`FCP-1013`): accepting it
+ * would give one value two encodings, and the decoded object would not re-encode to its bytes.
+ *
+ * @example
+ * ```ts
+ * import { readOmittable, readUint } from "./cbor_shape.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(readOmittable(undefined, "ttl", readUint), undefined);
+ * assert.equal(readOmittable(60, "ttl", readUint), 60);
+ * assert.throws(() => readOmittable(null, "ttl", readUint), /FCP-1013/);
+ * ```
+ */
+export function readOmittable<T>(
+  v: CborValue | undefined,
+  what: string,
+  item: (x: CborValue, what: string) => T,
+): T | undefined {
+  if (v === null) return shapeError(what, "absent rather than null");
+  return v === undefined ? undefined : item(v, what);
+}
+
+/**
  * A text value from a closed set.
  *
  * @example

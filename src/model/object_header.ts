@@ -12,10 +12,9 @@ import {
   readBool,
   readBytes,
   readEnum,
-  readOptional,
+  readOmittable,
   readRecord,
   readText,
-  readU64,
   readUint,
 } from "./cbor_shape.ts";
 import type { ObjectId } from "./object_id.ts";
@@ -161,19 +160,25 @@ export function schemaFromCbor(v: CborValue | undefined, what = "schema"): Schem
  * });
  * ```
  */
-export function provenanceToCbor(p: Provenance): CborValue {
+export function provenanceToCbor(p: Provenance, what = "provenance"): CborValue {
+  // Checked like the decoder checks, so that nothing is encoded that decoding would refuse.
   return {
-    origin_zone: p.originZone,
-    chain: p.chain.map((s) => ({
-      timestamp_ms: s.timestampMs,
-      zone: s.zone,
-      actor: s.actor,
-      action: s.action,
-      resource: s.resource,
-    })),
-    taint: p.taint,
-    elevated: p.elevated,
-    ...(p.elevationToken === undefined ? {} : { elevation_token: p.elevationToken }),
+    origin_zone: zoneField(p.originZone, `${what}.origin_zone`),
+    chain: p.chain.map((s, i) => {
+      const w = `${what}.chain[${i}]`;
+      return {
+        timestamp_ms: readUint(s.timestampMs, `${w}.timestamp_ms`),
+        zone: zoneField(s.zone, `${w}.zone`),
+        actor: readText(s.actor, `${w}.actor`),
+        action: readText(s.action, `${w}.action`),
+        resource: readText(s.resource, `${w}.resource`),
+      };
+    }),
+    taint: readEnum(p.taint, `${what}.taint`, TAINT_LEVELS),
+    elevated: readBool(p.elevated, `${what}.elevated`),
+    ...(p.elevationToken === undefined
+      ? {}
+      : { elevation_token: readText(p.elevationToken, `${what}.elevation_token`) }),
   };
 }
 
@@ -190,7 +195,7 @@ export function provenanceToCbor(p: Provenance): CborValue {
  */
 export function provenanceFromCbor(v: CborValue | undefined, what = "provenance"): Provenance {
   const m = readRecord(v, what, ["origin_zone", "chain", "taint", "elevated", "elevation_token"]);
-  const token = readOptional(m.elevation_token, `${what}.elevation_token`, readText);
+  const token = readOmittable(m.elevation_token, `${what}.elevation_token`, readText);
   const p: Provenance = {
     originZone: zoneField(m.origin_zone, `${what}.origin_zone`),
     chain: readArray(m.chain, `${what}.chain`, (x, w) => {
@@ -213,8 +218,9 @@ function zoneField(v: CborValue | undefined, what: string): ZoneId {
   return parseZoneId(readText(v, what));
 }
 
-function selectorToCbor(s: DeviceSelector): CborValue {
-  return { ...s };
+function selectorToCbor(s: DeviceSelector, what: string): CborValue {
+  // The decoder is the one definition of a valid selector: run it on the value to encode.
+  return { ...selectorFromCbor({ ...s }, what) };
 }
 
 const SELECTOR_KINDS = ["Tag", "Class", "Zone", "HasCapability", "NodeId"] as const;
@@ -244,25 +250,31 @@ function selectorFromCbor(v: CborValue, what: string): DeviceSelector {
  * ```
  */
 export function headerToCbor(h: ObjectHeader): CborValue {
+  // Every field is checked as headerFromCbor checks it (FCP-1013, FCP-4001, FCP-1012).
   const p = h.placement;
+  const w = "header.placement";
   return {
-    refs: h.refs.map((r) => readBytes(r, "refs[]", 32)),
+    refs: h.refs.map((r, i) => readBytes(r, `header.refs[${i}]`, 32)),
     schema: schemaToCbor(h.schema),
     zone_id: parseZoneId(h.zoneId),
-    ...(h.ttlSecs === undefined ? {} : { ttl_secs: h.ttlSecs }),
+    ...(h.ttlSecs === undefined ? {} : { ttl_secs: readUint(h.ttlSecs, "header.ttl_secs") }),
     ...(p === undefined ? {} : {
       placement: {
-        min_nodes: p.minNodes,
-        max_node_fraction_bps: p.maxNodeFractionBps,
-        preferred_devices: p.preferredDevices.map(selectorToCbor),
-        excluded_devices: p.excludedDevices.map(selectorToCbor),
-        target_coverage_bps: p.targetCoverageBps,
-        min_source_diversity: p.minSourceDiversity,
+        min_nodes: readUint(p.minNodes, `${w}.min_nodes`),
+        max_node_fraction_bps: readUint(p.maxNodeFractionBps, `${w}.max_node_fraction_bps`),
+        preferred_devices: p.preferredDevices.map((d, i) =>
+          selectorToCbor(d, `${w}.preferred_devices[${i}]`)
+        ),
+        excluded_devices: p.excludedDevices.map((d, i) =>
+          selectorToCbor(d, `${w}.excluded_devices[${i}]`)
+        ),
+        target_coverage_bps: readUint(p.targetCoverageBps, `${w}.target_coverage_bps`),
+        min_source_diversity: readUint(p.minSourceDiversity, `${w}.min_source_diversity`),
       },
     }),
-    created_at: h.createdAt,
-    provenance: provenanceToCbor(h.provenance),
-    foreign_refs: h.foreignRefs.map((r) => readBytes(r, "foreign_refs[]", 32)),
+    created_at: readUint(h.createdAt, "header.created_at"),
+    provenance: provenanceToCbor(h.provenance, "header.provenance"),
+    foreign_refs: h.foreignRefs.map((r, i) => readBytes(r, `header.foreign_refs[${i}]`, 32)),
   };
 }
 
@@ -291,8 +303,8 @@ export function headerFromCbor(v: CborValue | undefined, what = "header"): Objec
     "provenance",
     "foreign_refs",
   ]);
-  const ttl = readOptional(m.ttl_secs, `${what}.ttl_secs`, readUint);
-  const placement = readOptional(m.placement, `${what}.placement`, (x, w): PlacementPolicy => {
+  const ttl = readOmittable(m.ttl_secs, `${what}.ttl_secs`, readUint);
+  const placement = readOmittable(m.placement, `${what}.placement`, (x, w): PlacementPolicy => {
     const pm = readRecord(x, w, [
       "min_nodes",
       "max_node_fraction_bps",
@@ -313,7 +325,8 @@ export function headerFromCbor(v: CborValue | undefined, what = "header"): Objec
   const h: ObjectHeader = {
     schema: schemaFromCbor(m.schema, `${what}.schema`),
     zoneId: zoneField(m.zone_id, `${what}.zone_id`),
-    createdAt: Number(readU64(m.created_at, `${what}.created_at`)),
+    // A safe integer (seconds), so that the number decoded is the number re-encoded.
+    createdAt: readUint(m.created_at, `${what}.created_at`),
     provenance: provenanceFromCbor(m.provenance, `${what}.provenance`),
     refs: readArray(m.refs, `${what}.refs`, (x, w) => readBytes(x, w, 32)),
     foreignRefs: readArray(m.foreign_refs, `${what}.foreign_refs`, (x, w) => readBytes(x, w, 32)),

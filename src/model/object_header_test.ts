@@ -63,22 +63,89 @@ Deno.test("ObjectHeader round-trips every optional field", () => {
 
 Deno.test("headerFromCbor() refuses wrong shapes with FCP-1013", () => {
   const good = headerToCbor(intentHeader) as Record<string, unknown>;
+  const provenance = good.provenance as Record<string, unknown>;
   const cases: Array<Record<string, unknown>> = [
     { ...good, refs: [new Uint8Array(31)] },
+    { ...good, refs: [new Uint8Array(33)] },
+    { ...good, foreign_refs: ["00".repeat(32)] },
     { ...good, created_at: -1 },
     { ...good, created_at: "now" },
+    { ...good, created_at: 2n ** 53n }, // beyond a safe integer: would not round-trip
+    { ...good, ttl_secs: 1.5 },
     { ...good, schema: { namespace: "a", name: "b" } },
-    { ...good, provenance: { ...(good.provenance as object), taint: "Clean" } },
+    { ...good, provenance: { ...provenance, taint: "Clean" } },
+    { ...good, provenance: { ...provenance, elevated: 0 } },
+    { ...good, provenance: { ...provenance, chain: [{ timestamp_ms: 1 }] } },
+    { ...good, placement: { min_nodes: 1 } },
     { ...good, extra: 1 },
     { ...good, refs: undefined },
+    // fields omitted when absent may not be null: null would be a second encoding of "absent"
+    { ...good, ttl_secs: null },
+    { ...good, placement: null },
+    { ...good, provenance: { ...provenance, elevation_token: null } },
   ];
   for (const c of cases) {
     const bytes = encodeCbor(c as never);
     assert.throws(
       () => headerFromCbor(decodeCbor(bytes)),
-      (e) => isFcpError(e),
+      (e) => isFcpError(e, "FCP-1013"),
       JSON.stringify(Object.keys(c)),
     );
+  }
+  assert.throws(() => headerFromCbor([1, 2]), (e) => isFcpError(e, "FCP-1013"));
+  assert.throws(
+    () => headerFromCbor({ ...good, schema: { namespace: "a:b", name: "b", version: "1.0.0" } }),
+    (e) => isFcpError(e, "FCP-1012"),
+  );
+  assert.throws(
+    () => headerFromCbor({ ...good, provenance: { ...provenance, origin_zone: "work" } }),
+    (e) => isFcpError(e, "FCP-4001"),
+  );
+});
+
+Deno.test("headerToCbor() refuses what headerFromCbor would refuse (nothing undecodable is written)", () => {
+  const step = intentHeader.provenance;
+  const bad: Array<[ObjectHeader, string]> = [
+    [{ ...intentHeader, createdAt: -1 }, "FCP-1013"],
+    [{ ...intentHeader, createdAt: 1.5 }, "FCP-1013"],
+    [{ ...intentHeader, createdAt: 2 ** 60 }, "FCP-1013"],
+    [{ ...intentHeader, ttlSecs: -5 }, "FCP-1013"],
+    [{ ...intentHeader, refs: [new Uint8Array(16)] }, "FCP-1013"],
+    [{ ...intentHeader, foreignRefs: [new Uint8Array(64)] }, "FCP-1013"],
+    [{ ...intentHeader, provenance: { ...step, originZone: "z:Work" } }, "FCP-4001"],
+    [{ ...intentHeader, provenance: { ...step, taint: "Clean" as never } }, "FCP-1013"],
+    [{
+      ...intentHeader,
+      provenance: {
+        ...step,
+        chain: [{ timestampMs: -1, zone: "z:work", actor: "a", action: "b", resource: "c" }],
+      },
+    }, "FCP-1013"],
+    [{
+      ...intentHeader,
+      provenance: {
+        ...step,
+        chain: [{ timestampMs: 1, zone: "work", actor: "a", action: "b", resource: "c" }],
+      },
+    }, "FCP-4001"],
+    [{
+      ...intentHeader,
+      placement: {
+        minNodes: 1,
+        maxNodeFractionBps: 5000,
+        preferredDevices: [{ Tag: "a", Class: "b" } as never],
+        excludedDevices: [],
+        targetCoverageBps: 10000,
+        minSourceDiversity: 1,
+      },
+    }, "FCP-1013"],
+    [{
+      ...intentHeader,
+      schema: { namespace: "fcp.operation", name: "intent", version: "1" },
+    }, "FCP-1012"],
+  ];
+  for (const [h, code] of bad) {
+    assert.throws(() => encodeObjectHeader(h), (e) => isFcpError(e, code as never), code);
   }
 });
 

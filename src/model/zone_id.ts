@@ -36,10 +36,12 @@ const PROJECT_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
  * ```
  */
 export function parseZoneId(s: string): ZoneId {
+  if (typeof s !== "string") {
+    throw new FcpError("FCP-4001", `invalid zone id: a ${typeof s}, not a string`);
+  }
   const bad = (why: string): never => {
     throw new FcpError("FCP-4001", `invalid zone id ${JSON.stringify(s.slice(0, 80))}: ${why}`);
   };
-  if (typeof s !== "string") bad("not a string");
   if (s.length === 0 || s.length > 64) bad("length must be 1..64 bytes");
   if (!s.startsWith("z:")) bad("must start with z:");
   const rest = s.slice(2);

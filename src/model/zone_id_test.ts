@@ -65,3 +65,21 @@ Deno.test("zoneFromTailscaleTag() resolves nested ids through known zones", () =
   assert.equal(zoneFromTailscaleTag("tag:fcp-Work"), undefined);
   assert.equal(zoneFromTailscaleTag("tag:other"), undefined);
 });
+
+Deno.test("a zone id that is not a string (e.g. from JSON) is FCP-4001, not a TypeError", () => {
+  for (const v of [5, null, undefined, ["z:work"], { zone: "z:work" }]) {
+    assert.throws(() => parseZoneId(v as unknown as string), (e) => isFcpError(e, "FCP-4001"));
+    assert.throws(() => zoneIdHash(v as unknown as string), (e) => isFcpError(e, "FCP-4001"));
+    assert.ok(!isZoneId(v as unknown as string));
+  }
+});
+
+Deno.test("a very long invalid zone id is refused quickly and its message stays short", () => {
+  const huge = "z:" + "a".repeat(10_000_000);
+  const t0 = performance.now();
+  assert.throws(
+    () => parseZoneId(huge),
+    (e) => isFcpError(e, "FCP-4001") && e.message.length < 300,
+  );
+  assert.ok(performance.now() - t0 < 200);
+});

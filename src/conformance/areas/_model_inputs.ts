@@ -4,7 +4,14 @@
  * @module
  */
 import { fromHex } from "../../core/mod.ts";
-import type { ObjectHeader, Provenance, ProvenanceStep, SchemaId } from "../../model/mod.ts";
+import type {
+  DeviceSelector,
+  ObjectHeader,
+  PlacementPolicy,
+  Provenance,
+  ProvenanceStep,
+  SchemaId,
+} from "../../model/mod.ts";
 import { num, obj, str } from "../check.ts";
 
 /** Read `{namespace, name, version}`. */
@@ -24,7 +31,33 @@ function stepInput(x: unknown): ProvenanceStep {
   };
 }
 
-/** Read a vector's `header` input (refs given as `refs_hex`; null means absent). */
+function selectorInput(x: unknown): DeviceSelector {
+  if (typeof x !== "object" || x === null || Array.isArray(x)) {
+    throw new TypeError("a device selector must be an object");
+  }
+  return x as DeviceSelector; // checked by the header encoder
+}
+
+function placementInput(p: Record<string, unknown>): PlacementPolicy {
+  const list = (key: string): DeviceSelector[] => {
+    const a = p[key];
+    if (!Array.isArray(a)) throw new TypeError(`placement.${key} must be a list`);
+    return a.map(selectorInput);
+  };
+  return {
+    minNodes: num(p, "min_nodes"),
+    maxNodeFractionBps: num(p, "max_node_fraction_bps"),
+    preferredDevices: list("preferred_devices"),
+    excludedDevices: list("excluded_devices"),
+    targetCoverageBps: num(p, "target_coverage_bps"),
+    minSourceDiversity: num(p, "min_source_diversity"),
+  };
+}
+
+/**
+ * Read a vector's `header` input (refs given as `refs_hex`; null or a missing `ttl_secs`,
+ * `placement` or `elevation_token` means absent).
+ */
 export function headerInput(o: Record<string, unknown>, key = "header"): ObjectHeader {
   const h = obj(o, key);
   const p = obj(h, "provenance");
@@ -38,6 +71,7 @@ export function headerInput(o: Record<string, unknown>, key = "header"): ObjectH
     ...(typeof token === "string" ? { elevationToken: token } : {}),
   };
   const ttl = h.ttl_secs;
+  const placement = h.placement;
   return {
     schema: schemaInput(h),
     zoneId: str(h, "zone_id"),
@@ -46,6 +80,9 @@ export function headerInput(o: Record<string, unknown>, key = "header"): ObjectH
     refs: hexList(h.refs_hex),
     foreignRefs: hexList(h.foreign_refs_hex),
     ...(typeof ttl === "number" ? { ttlSecs: ttl } : {}),
+    ...(placement === undefined || placement === null
+      ? {}
+      : { placement: placementInput(obj(h, "placement")) }),
   };
 }
 
