@@ -26,11 +26,39 @@ export const COMPILE_TARGETS: readonly string[] = [
 ];
 
 /**
- * Paths (relative to the repo root) embedded with `--include`: connector bundles and worker
- * modules, which `deno compile` does not find through static imports. Append worker entry
- * files here when a layer starts one with `new Worker(new URL(...))`.
+ * Folders (relative to the repo root) whose shipped files ({@link shippedFiles}) are embedded with
+ * `--include`: the connectors, their worker entries and the SDK, which `deno compile` does not
+ * find through static imports (the host reads them as data and starts workers from them).
  */
 export const COMPILE_INCLUDES: readonly string[] = ["connectors/"];
+
+/**
+ * The files below `dir` a binary ships: everything but tests (`*_test.ts`), which would pull
+ * test fixtures into the binary. Sorted, `/`-separated, relative like `dir`.
+ *
+ * @example
+ * ```ts
+ * import { shippedFiles } from "./compile.ts";
+ * import assert from "node:assert/strict";
+ * const files = await shippedFiles("connectors/");
+ * assert.ok(files.includes("connectors/fs/worker.ts"));
+ * assert.ok(files.includes("connectors/fs/manifest.toml"));
+ * assert.ok(!files.some((f) => f.endsWith("_test.ts")));
+ * ```
+ */
+export async function shippedFiles(dir: string): Promise<string[]> {
+  const base = dir.endsWith("/") ? dir : `${dir}/`;
+  const out: string[] = [];
+  const walk = async (d: string) => {
+    for await (const e of Deno.readDir(d)) {
+      const p = `${d}${e.name}`;
+      if (e.isDirectory) await walk(`${p}/`);
+      else if (e.isFile && !e.name.endsWith("_test.ts")) out.push(p);
+    }
+  };
+  await walk(base);
+  return out.sort();
+}
 
 /**
  * The output path of the binary for a target.
@@ -126,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
   if (denortBin) console.log(`using DENORT_BIN=${denortBin}`);
   const includes: string[] = [];
   for (const path of COMPILE_INCLUDES) {
-    if (await exists(path)) includes.push(path);
+    if (await exists(path)) includes.push(...await shippedFiles(path));
     else console.warn(`note: ${path} does not exist, not included`);
   }
   await Deno.mkdir("dist", { recursive: true });
