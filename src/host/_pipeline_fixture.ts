@@ -16,6 +16,7 @@ import type { ZoneId } from "../model/mod.ts";
 import { AuditLog } from "./audit_log.ts";
 import { openHostDb } from "./host_db.ts";
 import { IdempotencyStore } from "./idempotency_store.ts";
+import { TokenUsage } from "./token_usage.ts";
 import { type ConnectorTarget, InvokePipeline } from "./invoke_pipeline.ts";
 import { lintManifest, parseManifest } from "./manifest.ts";
 import { BASE_MANIFEST } from "./_manifest_fixture.ts";
@@ -153,6 +154,7 @@ export async function pipelineFixture(): Promise<PipelineFixture> {
     revocation: new RevocationView(home, zones, identity.owner.publicKey),
     requests,
     idempotency: new IdempotencyStore(db),
+    usage: new TokenUsage(db),
     connectors: {
       manifest: (id) => (id === TEST_CONNECTOR ? manifest : undefined),
       target: (_id, zone) =>

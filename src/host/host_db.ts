@@ -61,6 +61,10 @@ CREATE TABLE IF NOT EXISTS host_objects (
   created_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS host_objects_by_request ON host_objects (request_id);
+CREATE TABLE IF NOT EXISTS token_usage (
+  jti BLOB PRIMARY KEY,
+  calls INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS lease_seq (
   zone TEXT NOT NULL,
   subject BLOB NOT NULL,

@@ -66,6 +66,7 @@ import {
 import type { AuditLog } from "./audit_log.ts";
 import { executionLeaseObject, issueExecutionLease } from "./execution_lease.ts";
 import { IdempotencyStore } from "./idempotency_store.ts";
+import type { TokenUsage } from "./token_usage.ts";
 import { validateInput } from "./input_validator.ts";
 import { canonicalJson, inputHash, requestObjectId } from "./invoke_request.ts";
 import { manifestAllowsZone } from "./manifest_zones.ts";
@@ -178,6 +179,8 @@ export interface InvokePipelineDeps {
   readonly requests: RequestLog;
   /** Kept idempotent results. */
   readonly idempotency: IdempotencyStore;
+  /** Per-token call counts (`max_calls`). */
+  readonly usage: TokenUsage;
   /** Installed connectors and their instances. */
   readonly connectors: ConnectorResolver;
   /** Clock, Unix seconds. */
@@ -264,6 +267,8 @@ function tokenHint(code: ErrorCode, call: { zone: string; capability: string; op
  * import { AuditLog } from "./audit_log.ts";
  * import { openHostDb } from "./host_db.ts";
  * import { IdempotencyStore } from "./idempotency_store.ts";
+ * import { TokenUsage } from "./token_usage.ts";
+import type { TokenUsage } from "./token_usage.ts";
  * import { PolicyStore } from "./policy_store.ts";
  * import { RequestLog } from "./request_log.ts";
  * import { RevocationView } from "./revocation_view.ts";
@@ -279,7 +284,7 @@ function tokenHint(code: ErrorCode, call: { zone: string; capability: string; op
  * const pipeline = new InvokePipeline({ identity, zones, audit,
  *   policies: new PolicyStore(identity, zones),
  *   revocation: new RevocationView(home, zones, identity.owner.publicKey),
- *   requests: new RequestLog(db), idempotency: new IdempotencyStore(db),
+ *   requests: new RequestLog(db), idempotency: new IdempotencyStore(db), usage: new TokenUsage(db),
  *   connectors: { manifest: () => undefined, target: () => ({ activeIn: [] }) } });
  * let requestId = "";
  * await assert.rejects(
@@ -728,6 +733,23 @@ export class InvokePipeline {
       }
     }
     s.passed.push("idempotency");
+
+    // The token's max_calls (counted only for calls that go on to run; replays above do not).
+    const maxCalls = s.granted.verified.constraints?.maxCalls;
+    if (maxCalls !== undefined) {
+      try {
+        d.usage.spend(s.granted.jti, maxCalls);
+      } catch (e) {
+        throw fromError(
+          e,
+          "usage",
+          { kind: "capability_token", id: toHex(s.granted.tokenId) },
+          "ask for a new token; this one has used all its calls",
+          () => "capability.calls_exhausted",
+        );
+      }
+    }
+    s.passed.push("usage");
 
     // 10. intent
     const tier = RISK_TIER_OF[s.op.safetyTier];

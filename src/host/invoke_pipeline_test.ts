@@ -7,6 +7,7 @@ import {
   decodeOperationReceipt,
   decodeToken,
   encodeApprovalToken,
+  revocationTargetId,
   verifyDecisionReceipt,
   verifyOperationReceipt,
   zonePolicy,
@@ -348,5 +349,40 @@ Deno.test("pipeline: input from another zone is recorded as a zone crossing on t
     await fx.pipeline.invoke(call({ token: await fx.mint(), inputOriginZone: "z:work" }));
     assert.equal(fx.audit.tail("z:work", 1)[0]?.event.eventType, "invoke");
     assert.equal(fx.audit.tail("z:work", 2)[0]?.event.eventType, "invoke");
+  });
+});
+
+Deno.test("pipeline: refuses a token revoked by its jti", async () => {
+  await withFixture(async (fx) => {
+    await fx.allowAll();
+    const token = await fx.mint();
+    await fx.pipeline.invoke(call({ token }));
+    await appendRevocation(fx.home, {
+      zoneId: "z:work",
+      revoked: [revocationTargetId("jti", decodeToken(token).claims.cti!)],
+      scope: "Capability",
+      reason: "leaked",
+      now: T0,
+      objectIdKey: fx.zones.objectIdKey("z:work").key,
+      ownerPublicKey: fx.identity.owner.publicKey,
+      owner: fx.identity.owner,
+    });
+    await refused(fx, call({ token }), "FCP-3004");
+    // Another token of the same grant is not affected.
+    const other = await fx.mint();
+    assert.equal((await fx.pipeline.invoke(call({ token: other }))).replayed, false);
+  });
+});
+
+Deno.test("pipeline: max_calls is counted per token; replays do not count", async () => {
+  await withFixture(async (fx) => {
+    await fx.allowAll();
+    const token = await fx.mint({ maxCalls: 2 });
+    await fx.pipeline.invoke(call({ token, idempotencyKey: "a" }));
+    await fx.pipeline.invoke(call({ token, idempotencyKey: "a" })); // replay: not counted
+    await fx.pipeline.invoke(call({ token }));
+    const id = await refused(fx, call({ token }), "FCP-3003");
+    assert.equal(fx.pipeline.explain(id)?.reason_code, "capability.calls_exhausted");
+    assert.equal(fx.calls.length, 2);
   });
 });

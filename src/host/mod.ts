@@ -29,6 +29,7 @@ export * from "./invoke_request.ts";
 export * from "./execution_lease.ts";
 export * from "./request_log.ts";
 export * from "./idempotency_store.ts";
+export * from "./token_usage.ts";
 export * from "./input_validator.ts";
 export * from "./invoke_pipeline.ts";
 export * from "./connector_host.ts";

@@ -15,6 +15,7 @@ import { CredentialStore } from "./credential_store.ts";
 import { EgressGuard } from "./egress_guard.ts";
 import { openHostDb } from "./host_db.ts";
 import { IdempotencyStore } from "./idempotency_store.ts";
+import { TokenUsage } from "./token_usage.ts";
 import { InvokePipeline } from "./invoke_pipeline.ts";
 import { loadNodeConfig } from "./node_config.ts";
 import { PolicyStore } from "./policy_store.ts";
@@ -110,6 +111,7 @@ export async function createNodeHost(opts: NodeHostOptions): Promise<NodeHost> {
     revocation: new RevocationView(opts.home, opts.zones, opts.identity.owner.publicKey),
     requests: new RequestLog(db),
     idempotency: new IdempotencyStore(db),
+    usage: new TokenUsage(db),
     connectors,
     ...(opts.now === undefined ? {} : { now: opts.now }),
   });

@@ -24,6 +24,7 @@ export const PIPELINE_STAGES = [
   "approval",
   "input",
   "idempotency",
+  "usage",
   "intent",
   "execute",
   "receipt",

@@ -32,7 +32,10 @@ export interface RevocationState {
   readonly heads: readonly ObjectId[];
   /** When the logs were last confirmed current, Unix seconds. */
   readonly checkedAt: number;
-  /** Whether any log revokes `id` at the check time (an ObjectId, or an 8-byte kid). */
+  /**
+   * Whether any log revokes `id` at the check time: an ObjectId (32 bytes), an issuer kid
+   * (8 bytes) or a token jti (16 bytes).
+   */
   isRevoked(id: Uint8Array): boolean;
   /** Whether a node or connector id is revoked. */
   isRevokedName(kind: "node" | "connector", name: string): boolean;
@@ -124,6 +127,7 @@ export class RevocationView {
       isRevoked: (id) => {
         if (id.length === 32) return revoked(id);
         if (id.length === 8) return revoked(revocationTargetId("kid", id));
+        if (id.length === 16) return revoked(revocationTargetId("jti", id));
         return false;
       },
       isRevokedName: (kind, name) => revoked(revocationTargetId(kind, name)),

@@ -52,6 +52,8 @@ export interface MintRequest {
   readonly credentialAllow?: readonly string[];
   /** Revocation checkpoint sequence the token expects (`chk_seq`). */
   readonly checkpointSeq?: number;
+  /** Most calls the token may make (`max_calls`, counted by the node). */
+  readonly maxCalls?: number;
 }
 
 /** A minted token. */
@@ -102,11 +104,18 @@ export async function mintCapabilityToken(
   if (r.principal !== undefined) validateCanonicalId(r.principal, "principal id");
   if (r.instanceId !== undefined) validateCanonicalId(r.instanceId, "instance id");
   for (const c of r.credentialAllow ?? []) validateCanonicalId(c, "credential id");
+  if (r.maxCalls !== undefined && (!Number.isSafeInteger(r.maxCalls) || r.maxCalls < 1)) {
+    throw new FcpError("FCP-1040", "max_calls must be a positive integer");
+  }
   const constraints: TokenConstraints | undefined =
-    (r.resourceAllow?.length ?? 0) + (r.credentialAllow?.length ?? 0) === 0 ? undefined : {
-      ...(r.resourceAllow?.length ? { resourceAllow: [...r.resourceAllow] } : {}),
-      ...(r.credentialAllow?.length ? { credentialAllow: [...r.credentialAllow] } : {}),
-    };
+    (r.resourceAllow?.length ?? 0) + (r.credentialAllow?.length ?? 0) === 0 &&
+      r.maxCalls === undefined
+      ? undefined
+      : {
+        ...(r.resourceAllow?.length ? { resourceAllow: [...r.resourceAllow] } : {}),
+        ...(r.credentialAllow?.length ? { credentialAllow: [...r.credentialAllow] } : {}),
+        ...(r.maxCalls === undefined ? {} : { maxCalls: r.maxCalls }),
+      };
   const exp = now + r.ttlSecs;
   const grantObject = signCapabilityObject({
     header: {
