@@ -7,6 +7,8 @@
  * @module
  */
 import sodium from "libsodium-wrappers";
+import { createCipheriv, createDecipheriv } from "node:crypto";
+import { chacha20poly1305 as nobleChaCha } from "@noble/ciphers/chacha.js";
 import {
   aeadBackend,
   aeadOpenDetached,
@@ -30,6 +32,7 @@ import {
   x25519PublicKey,
   x25519SharedSecret,
 } from "../src/crypto/mod.ts";
+import { formatMedian, medianTime } from "./_median.ts";
 
 await sodium.ready;
 
@@ -118,6 +121,40 @@ for (const alg of ["chacha20poly1305", "xchacha20poly1305"] as const) {
   );
 }
 
+// Issue 3 §8 goal, as a median: `FCP_BENCH_MEDIAN=1 deno run -A bench/crypto_bench.ts`.
+if (import.meta.main && Deno.env.get("FCP_BENCH_MEDIAN") === "1") {
+  for (const alg of ["chacha20poly1305", "xchacha20poly1305"] as const) {
+    const cipher = new SymbolCipher({
+      alg,
+      subkey: cache.get(zoneKey, zoneKeyId, "node-a", 1n),
+      objectId: MiB.subarray(0, 32),
+      k: 1024,
+      zoneIdHash: MiB.subarray(32, 64),
+      zoneKeyId,
+      epochId: 5n,
+      senderInstanceId: 1n,
+    });
+    const r = await medianTime(() => {
+      for (let esi = 0; esi < 1024; esi++) {
+        const { ciphertext, tag } = cipher.seal(esi, 1n, symbolData);
+        cipher.open(esi, 1n, ciphertext, tag);
+      }
+    }, { samples: 101 });
+    console.log(formatMedian(`SymbolCipher seal+open 1024 x 1 KiB, ${alg}, ${aeadBackend()}`, r));
+    console.log(
+      `goal 1 MiB sealed+opened <= 12 ms median: ${r.medianUs <= 12_000 ? "met" : "MISSED"}`,
+    );
+  }
+  const perSymbol = await medianTime(() => {
+    for (let esi = 0; esi < 1024; esi++) {
+      const p = symbolParams("chacha20poly1305", esi);
+      const { ciphertext, tag } = sealSymbol(p, symbolData);
+      openSymbol(p, ciphertext, tag);
+    }
+  }, { samples: 51 });
+  console.log(formatMedian("sealSymbol/openSymbol 1024 x 1 KiB, chacha20poly1305", perSymbol));
+}
+
 // The AEAD alone, same precomputed nonces and AAD: node:crypto (ours) vs libsodium-wrappers.
 const aad86 = MiB.subarray(0, 86);
 const subkey = cache.get(zoneKey, zoneKeyId, "node-a", 1n);
@@ -158,6 +195,35 @@ Deno.bench(
         n,
         subkey,
       );
+    }
+  },
+);
+// The backends the choice was made between (issue 3 §4): node:crypto and @noble/ciphers.
+Deno.bench(
+  "alt: node:crypto chacha20-poly1305 seal+open 1024 x 1 KiB",
+  { group: "aead-1024x1KiB" },
+  () => {
+    for (const n of nonces12) {
+      const c = createCipheriv("chacha20-poly1305", subkey, n, { authTagLength: 16 });
+      c.setAAD(aad86, { plaintextLength: symbolData.length });
+      const ct = c.update(symbolData);
+      c.final();
+      const tag = c.getAuthTag();
+      const d = createDecipheriv("chacha20-poly1305", subkey, n, { authTagLength: 16 });
+      d.setAAD(aad86, { plaintextLength: ct.length });
+      d.setAuthTag(tag);
+      d.update(ct);
+      d.final();
+    }
+  },
+);
+Deno.bench(
+  "alt: @noble/ciphers chacha20poly1305 seal+open 1024 x 1 KiB",
+  { group: "aead-1024x1KiB" },
+  () => {
+    for (const n of nonces12) {
+      const sealed = nobleChaCha(subkey, n, aad86).encrypt(symbolData);
+      nobleChaCha(subkey, n, aad86).decrypt(sealed);
     }
   },
 );

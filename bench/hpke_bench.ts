@@ -16,6 +16,7 @@ import {
   unwrapZoneKeyManifest,
 } from "../src/authority/mod.ts";
 import { ed25519PublicKey, ed25519Sign, randomBytes, x25519PublicKey } from "../src/crypto/mod.ts";
+import { formatMedian, medianTime } from "./_median.ts";
 
 const sk = randomBytes(32);
 const pk = x25519PublicKey(sk);
@@ -65,3 +66,23 @@ Deno.bench("manifest decode + verify + unwrap (1 node)", { group: "manifest" }, 
     ownerPublicKey: ed25519PublicKey(ownerSeed),
   });
 });
+
+// Medians: `FCP_BENCH_MEDIAN=1 deno run -A bench/hpke_bench.ts`.
+if (import.meta.main && Deno.env.get("FCP_BENCH_MEDIAN") === "1") {
+  const opts = { samples: 201, batch: 5 };
+  console.log(
+    formatMedian(
+      "hpke seal 32-byte key",
+      await medianTime(() => sealForRecipient(pk, key, aad), opts),
+    ),
+  );
+  console.log(
+    formatMedian("hpke open 32-byte key", await medianTime(() => openSealed(sk, box, aad), opts)),
+  );
+  console.log(
+    formatMedian(
+      "manifest build, 5 recipients",
+      await medianTime(() => buildZoneKeyManifest(params), { samples: 51 }),
+    ),
+  );
+}

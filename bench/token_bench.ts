@@ -18,6 +18,7 @@ import {
 } from "../src/authority/mod.ts";
 import { toHex } from "../src/core/mod.ts";
 import { originProvenance } from "../src/model/mod.ts";
+import { formatMedian, medianTime } from "./_median.ts";
 
 const NOW = 1_700_000_000;
 const owner = Ed25519Key.generate();
@@ -93,3 +94,15 @@ const fullCtx: VerifyContext = {
 Deno.bench("token verify + holder proof + grant object", { group: "token" }, () => {
   verifyToken(bound, fullCtx);
 });
+
+// Issue 3 §8 goal, as a median: `FCP_BENCH_MEDIAN=1 deno run -A bench/token_bench.ts`.
+if (import.meta.main && Deno.env.get("FCP_BENCH_MEDIAN") === "1") {
+  const opts = { samples: 301, batch: 20 };
+  const mint = await medianTime(() => mintToken(claims, issuer), opts);
+  const verify = await medianTime(() => verifyToken(token, ctx), opts);
+  const full = await medianTime(() => verifyToken(bound, fullCtx), opts);
+  console.log(formatMedian("token mint", mint));
+  console.log(formatMedian("token verify", verify));
+  console.log(formatMedian("token verify + holder proof + grant object", full));
+  console.log(`goal verify <= 100 µs median: ${verify.medianUs <= 100 ? "met" : "MISSED"}`);
+}

@@ -9,6 +9,13 @@ import { IDENTITY_SECRETS, ZoneKeyring } from "../src/authority/mod.ts";
 import { openKeystore } from "../src/authority/mod.ts";
 import { toHex } from "../src/core/mod.ts";
 import { STANDARD_ZONES } from "../src/model/mod.ts";
+import {
+  decodeZonePolicyObject,
+  evaluatePolicy,
+  verifyZonePolicyObject,
+} from "../src/authority/mod.ts";
+import { NodeLock } from "../src/api/mod.ts";
+import { fromHex } from "../src/core/mod.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 
@@ -69,12 +76,25 @@ Deno.test("fcp init creates keys (0600), attestation, five zones and default pol
     const policies = JSON.parse(await Deno.readTextFile(`${home}/policies.json`));
     assert.equal(Object.keys(policies.zones).length, 5);
 
+    // Neither the JSON nor anything on stderr carries a secret key or zone key.
+    for (const secret of await secretsHex(home)) {
+      assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), "secret in init output");
+    }
+
+    const keysBefore = await secretsHex(home);
     const again = await fcp(home, ["init"]);
     assert.equal(again.code, 11);
     assert.match(again.stderr, /FCP-2013.*already initialized.*--force/);
-    const forced = await fcp(home, ["init", "--force", "--node-id", "node-two", "--json"]);
+    assert.deepEqual(await secretsHex(home), keysBefore, "a refused init changed the keys");
+    const forced = await fcp(home, ["init", "--force", "--node-id", "node-two"]);
     assert.equal(forced.code, 0, forced.stderr);
-    assert.notEqual(JSON.parse(forced.stdout).owner_kid, doc.owner_kid);
+    assert.match(forced.stdout, /^node id\s+node-two$/m);
+    for (const secret of await secretsHex(home)) {
+      assert.ok(!forced.stdout.includes(secret), "secret in init text output");
+    }
+    const after = JSON.parse((await fcp(home, ["id", "--json"])).stdout);
+    assert.notEqual(after.owner.kid, doc.owner_kid);
+    assert.equal(after.node_id, "node-two");
   });
 });
 
@@ -244,7 +264,7 @@ Deno.test("fcp token: a token bound to another holder is refused here (FCP-2011)
   });
 });
 
-Deno.test("fcp token verify: revoking the grant object or the issuer kid refuses the token (FCP-3004)", async () => {
+Deno.test("fcp token verify: revoking the grant object, the token's jti or the issuer kid refuses the token (FCP-3004)", async () => {
   await withHome(async (home) => {
     assert.equal((await fcp(home, ["init", "--node-id", "node-cli"])).code, 0);
     const mint = async () => {
@@ -262,7 +282,12 @@ Deno.test("fcp token verify: revoking the grant object or the issuer kid refuses
         "--json",
       ]);
       assert.equal(r.code, 0, r.stderr);
-      return JSON.parse(r.stdout) as { token_hex: string; grant_object_ids: string[]; kid: string };
+      return JSON.parse(r.stdout) as {
+        token_hex: string;
+        grant_object_ids: string[];
+        kid: string;
+        jti: string;
+      };
     };
     const args = ["--zone", "z:work", "--cap", "cap:gh", "--op", "gh.read", "--json"];
     const a = await mint();
@@ -280,10 +305,223 @@ Deno.test("fcp token verify: revoking the grant object or the issuer kid refuses
     assert.equal(ra.code, 12, ra.stdout + ra.stderr);
     assert.equal(JSON.parse(ra.stdout).code, "FCP-3004");
     assert.equal((await fcp(home, ["token", "verify", "-", ...args], b.token_hex)).code, 0);
+    // A token revoked by its jti: refused; a sibling token with the same grant still works.
+    const c = await mint();
+    const d = await mint();
+    const rj = await fcp(home, [
+      "revoke",
+      `jti:${c.jti}`,
+      "--zone",
+      "z:work",
+      "--reason",
+      "leaked",
+      "--json",
+    ]);
+    assert.equal(rj.code, 0, rj.stderr);
+    assert.equal(JSON.parse(rj.stdout).scope, "Capability");
+    const rc = await fcp(home, ["token", "verify", "-", ...args], c.token_hex);
+    assert.equal(rc.code, 12, rc.stdout + rc.stderr);
+    assert.equal(JSON.parse(rc.stdout).code, "FCP-3004");
+    assert.equal((await fcp(home, ["token", "verify", "-", ...args], d.token_hex)).code, 0);
     const rk = await fcp(home, ["revoke", `kid:${b.kid}`, "--reason", "key compromised"]);
     assert.equal(rk.code, 0, rk.stderr);
     const rb = await fcp(home, ["token", "verify", "-", ...args], b.token_hex);
     assert.equal(rb.code, 12, rb.stdout + rb.stderr);
     assert.equal(JSON.parse(rb.stdout).code, "FCP-3004");
+  });
+});
+
+Deno.test("fcp init: every standard zone gets an owner-signed default-deny policy object", async () => {
+  await withHome(async (home) => {
+    assert.equal((await fcp(home, ["init", "--node-id", "node-cli"])).code, 0);
+    const ownerPk = fromHex(
+      JSON.parse(await Deno.readTextFile(`${home}/node.json`)).owner.public_key,
+    );
+    const file = JSON.parse(await Deno.readTextFile(`${home}/policies.json`)) as {
+      zones: Record<string, { object_id: string; object_hex: string }>;
+    };
+    assert.deepEqual(Object.keys(file.zones).sort(), [...STANDARD_ZONES].sort());
+    for (const zone of STANDARD_ZONES) {
+      const o = decodeZonePolicyObject(fromHex(file.zones[zone]!.object_hex));
+      verifyZonePolicyObject(o, ownerPk);
+      assert.equal(o.policy.zoneId, zone);
+      assert.equal(o.policy.defaultDeny, true);
+      for (
+        const list of [
+          o.policy.principalsAllow,
+          o.policy.connectorsAllow,
+          o.policy.capAllow,
+          o.policy.principalsDeny,
+          o.policy.connectorsDeny,
+          o.policy.capDeny,
+        ]
+      ) assert.deepEqual(list, []);
+      const d = evaluatePolicy(o.policy, {
+        principal: "owner",
+        connectorId: "fcp.fs",
+        capability: "fs.read",
+        zoneId: zone,
+      });
+      assert.deepEqual([d.allow, d.reasonCode], [false, "policy.default_deny"]);
+    }
+  });
+});
+
+Deno.test("fcp init --force moves the replaced home aside, and the new home works", async () => {
+  await withHome(async (home) => {
+    assert.equal((await fcp(home, ["init", "--node-id", "node-cli"])).code, 0);
+    const args = ["--zone", "z:work", "--cap", "cap:gh", "--op", "gh.read"];
+    const old = await fcp(home, ["token", "mint", ...args, "--ttl", "600"]);
+    assert.equal(old.code, 0, old.stderr);
+    // State signed under the old keys: a revocation chain and its audit event.
+    assert.equal((await fcp(home, ["revoke", "node:lost", "--reason", "r"])).code, 0);
+    const oldNode = await Deno.readTextFile(`${home}/node.json`);
+
+    const forced = await fcp(home, ["init", "--force", "--node-id", "node-cli", "--json"]);
+    assert.equal(forced.code, 0, forced.stderr);
+    const replaced = JSON.parse(forced.stdout).replaced as string;
+    assert.match(replaced, new RegExp(`^${home}/replaced-[0-9]+$`));
+    assert.equal(await Deno.readTextFile(`${replaced}/node.json`), oldNode);
+    assert.ok((await Deno.stat(`${replaced}/revocations`)).isDirectory);
+    assert.equal((await Deno.stat(replaced)).mode! & 0o777, 0o700);
+
+    // Nothing of the old keys is left to fail closed on: revoke, audit and tokens work.
+    const list = await fcp(home, ["revoke", "list", "--json"]);
+    assert.equal(list.code, 0, list.stderr);
+    assert.equal(JSON.parse(list.stdout).revocations.length, 0);
+    assert.equal((await fcp(home, ["revoke", "node:lost", "--reason", "r"])).code, 0);
+    assert.equal((await fcp(home, ["audit", "verify", "--zone", "z:owner"])).code, 0);
+    const fresh = await fcp(home, ["token", "mint", ...args, "--ttl", "600"]);
+    assert.equal(fresh.code, 0, fresh.stderr);
+    const ok = await fcp(home, ["token", "verify", "-", ...args, "--json"], fresh.stdout);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    // A token of the replaced identity names an issuer kid nobody trusts any more.
+    const stale = await fcp(home, ["token", "verify", "-", ...args, "--json"], old.stdout);
+    assert.equal(stale.code, 11);
+    assert.equal(JSON.parse(stale.stdout).code, "FCP-2008");
+    // A second --force keeps the first archive and makes another.
+    const again = await fcp(home, ["init", "--force", "--node-id", "node-cli", "--json"]);
+    assert.equal(again.code, 0, again.stderr);
+    const second = JSON.parse(again.stdout).replaced as string;
+    assert.notEqual(second, replaced);
+    assert.ok((await Deno.stat(`${replaced}/node.json`)).isFile);
+    assert.ok((await Deno.stat(`${second}/node.json`)).isFile);
+  });
+});
+
+Deno.test("fcp init --force is refused while a node holds the home (FCP-5001, exit 14)", async () => {
+  await withHome(async (home) => {
+    assert.equal((await fcp(home, ["init", "--node-id", "node-cli"])).code, 0);
+    const before = await Deno.readTextFile(`${home}/node.json`);
+    const lock = await NodeLock.acquire(home);
+    try {
+      const r = await fcp(home, ["init", "--force", "--json"]);
+      assert.equal(r.code, 14);
+      assert.equal(JSON.parse(r.stdout).code, "FCP-5001");
+    } finally {
+      await lock.release();
+    }
+    assert.equal(await Deno.readTextFile(`${home}/node.json`), before);
+    for await (const e of Deno.readDir(home)) assert.ok(!e.name.startsWith("replaced-"), e.name);
+  });
+});
+
+Deno.test("fcp token mint --principal --credential-allow --resource-allow: claims, and verify enforces them", async () => {
+  await withHome(async (home) => {
+    assert.equal((await fcp(home, ["init", "--node-id", "node-cli"])).code, 0);
+    const m = await fcp(home, [
+      "token",
+      "mint",
+      "--zone",
+      "z:work",
+      "--cap",
+      "cap:gh",
+      "--op",
+      "gh.read",
+      "--ttl",
+      "600",
+      "--principal",
+      "agent:alice",
+      "--credential-allow",
+      "gh-token",
+      "--resource-allow",
+      "repo/*",
+      "--json",
+    ]);
+    assert.equal(m.code, 0, m.stderr);
+    const hex = JSON.parse(m.stdout).token_hex as string;
+    const insp = await fcp(home, ["token", "inspect", "-", "--json"], hex);
+    assert.equal(insp.code, 0, insp.stderr);
+    const claims = JSON.parse(insp.stdout).claims;
+    assert.equal(claims.principal_id, "agent:alice");
+    assert.deepEqual(claims.constraints, {
+      resource_allow: ["repo/*"],
+      credential_allow: ["gh-token"],
+    });
+    const args = ["--zone", "z:work", "--cap", "cap:gh", "--op", "gh.read", "--json"];
+    const ok = await fcp(home, ["token", "verify", "-", ...args, "--resource", "repo/a"], hex);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    const out = await fcp(home, ["token", "verify", "-", ...args, "--resource", "other/a"], hex);
+    assert.equal(out.code, 12);
+    assert.equal(JSON.parse(out.stdout).code, "FCP-3003");
+    const none = await fcp(home, ["token", "verify", "-", ...args], hex);
+    assert.equal(none.code, 12);
+    assert.equal(JSON.parse(none.stdout).code, "FCP-3003");
+    // --out over an existing world-readable file leaves it private (0600), holding the token.
+    const file = `${home}/existing.hex`;
+    await Deno.writeTextFile(file, "old\n", { mode: 0o644 });
+    await Deno.chmod(file, 0o644);
+    const o = await fcp(home, [
+      "token",
+      "mint",
+      "--zone",
+      "z:work",
+      "--cap",
+      "cap:gh",
+      "--op",
+      "gh.read",
+      "--ttl",
+      "60",
+      "--out",
+      file,
+    ]);
+    assert.equal(o.code, 0, o.stderr);
+    assert.equal((await Deno.stat(file)).mode! & 0o777, 0o600);
+    assert.match(await Deno.readTextFile(file), /^84[0-9a-f]+\n$/);
+    // Ids that are not canonical are usage errors (exit 2).
+    for (const bad of [["--principal", "Agent Alice"], ["--credential-allow", "GH TOKEN"]]) {
+      const r = await fcp(home, [
+        "token",
+        "mint",
+        "--zone",
+        "z:work",
+        "--cap",
+        "cap:gh",
+        "--op",
+        "gh.read",
+        "--ttl",
+        "60",
+        ...bad,
+      ]);
+      assert.equal(r.code, 2, bad.join(" "));
+    }
+  });
+});
+
+Deno.test("fcp token verify: revoking the issuing node refuses its tokens (FCP-3004)", async () => {
+  await withHome(async (home) => {
+    assert.equal((await fcp(home, ["init", "--node-id", "node-cli"])).code, 0);
+    const args = ["--zone", "z:work", "--cap", "cap:gh", "--op", "gh.read"];
+    const m = await fcp(home, ["token", "mint", ...args, "--ttl", "600"]);
+    assert.equal(m.code, 0, m.stderr);
+    assert.equal((await fcp(home, ["token", "verify", "-", ...args], m.stdout)).code, 0);
+    // Another node's revocation changes nothing here.
+    assert.equal((await fcp(home, ["revoke", "node:node-other", "--reason", "r"])).code, 0);
+    assert.equal((await fcp(home, ["token", "verify", "-", ...args], m.stdout)).code, 0);
+    const rv = await fcp(home, ["revoke", "node:node-cli", "--reason", "compromised"]);
+    assert.equal(rv.code, 0, rv.stderr);
+    const r = await fcp(home, ["token", "verify", "-", ...args, "--json"], m.stdout);
+    assert.equal(r.code, 12, r.stdout + r.stderr);
+    assert.equal(JSON.parse(r.stdout).code, "FCP-3004");
   });
 });

@@ -155,3 +155,28 @@ Deno.test("fcp revoke: refusals with their exit codes", async () => {
     await Deno.remove(home, { recursive: true });
   }
 });
+
+Deno.test("fcp revoke: concurrent runs all land on the chain (the log is locked while appending)", async () => {
+  const home = await preparedHome();
+  try {
+    const n = 4;
+    const runs = await Promise.all(
+      Array.from(
+        { length: n },
+        (_, i) => fcp(home, ["revoke", `node:lost-${i}`, "--reason", `r${i}`, "--zone", "z:work"]),
+      ),
+    );
+    for (const r of runs) assert.equal(r.code, 0, r.stderr);
+    const printed = runs.map((r) => r.stdout.trim()).sort();
+    const log = await loadRevocationLog(home, "z:work", await keysOf(home, "z:work"));
+    assert.equal(log.entries.length, n);
+    assert.deepEqual(log.entries.map((e) => e.event.seq), [0, 1, 2, 3]);
+    assert.deepEqual(log.entries.map((e) => toHex(e.objectId)).sort(), printed);
+    const now = Math.floor(Date.now() / 1000);
+    for (let i = 0; i < n; i++) {
+      assert.ok(log.registry.isRevoked(revocationTargetId("node", `lost-${i}`), { now }));
+    }
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});

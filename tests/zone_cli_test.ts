@@ -6,13 +6,16 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { FCP_RUNTIME_FLAGS } from "../scripts/flags.ts";
 import {
+  createApprovalToken,
   createStandardZones,
+  Ed25519Key,
+  encodeApprovalToken,
   initIdentity,
   loadIdentity,
   openKeystore,
   ZoneKeyring,
 } from "../src/authority/mod.ts";
-import { toHex } from "../src/core/mod.ts";
+import { fromHex, toHex } from "../src/core/mod.ts";
 import { STANDARD_ZONES } from "../src/model/mod.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -121,5 +124,249 @@ Deno.test("fcp zone refusals: unknown zone exit 13 (FCP-4005), bad id 13 (FCP-40
     assert.match(r.stderr, /FCP-2012.*fcp init/);
   } finally {
     await Deno.remove(empty, { recursive: true });
+  }
+});
+
+// ---- fcp zone cross: re-encryption, the crossing record, declassification approvals
+
+async function putFile(home: string, zone: string, bytes: Uint8Array): Promise<string> {
+  const file = `${home}/in-${zone.replace(":", "_")}.bin`;
+  await Deno.writeFile(file, bytes);
+  const r = await fcp(home, ["put", file, "--zone", zone]);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+async function auditEvents(home: string, zone: string): Promise<Record<string, unknown>[]> {
+  const r = await fcp(home, ["audit", "tail", "--zone", zone, "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout.trim() === "" ? [] : r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+}
+
+Deno.test("fcp zone cross z:public -> z:work re-encrypts under z:work's keys and records the crossing", async () => {
+  const home = await preparedHome();
+  try {
+    const data = new Uint8Array(300_000).map((_, i) => (i * 131 + (i >> 9)) & 0xff); // chunked
+    const source = await putFile(home, "z:public", data);
+    const r = await fcp(home, [
+      "zone",
+      "cross",
+      source,
+      "--from",
+      "z:public",
+      "--to",
+      "z:work",
+      "--json",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    const ring = await ZoneKeyring.load(await openKeystore(home));
+    assert.equal(doc.source_object_id, source);
+    assert.match(String(doc.object_id), /^[0-9a-f]{64}$/);
+    assert.notEqual(doc.object_id, source); // keyed with z:work's ObjectIdKey
+    assert.equal(doc.zone_key_id, toHex(ring.activeZoneKey("z:work").keyId));
+    assert.equal(doc.declassified, false);
+    assert.equal(doc.approval_id, null);
+    assert.deepEqual(doc.labels, { integrity: 50, confidentiality: 0 }); // public data stays public-labelled
+    const moved = String(doc.object_id);
+
+    // Stored in z:work, sealed with z:work's zone key, and it rebuilds to the same bytes.
+    const stat = await fcp(home, ["object", "stat", moved, "--json"]);
+    assert.equal(stat.code, 0, stat.stderr);
+    const st = JSON.parse(stat.stdout) as { zone: string; seal: { zone_key_id: string } };
+    assert.equal(st.zone, "z:work");
+    assert.equal(st.seal.zone_key_id, toHex(ring.activeZoneKey("z:work").keyId));
+    assert.notEqual(st.seal.zone_key_id, toHex(ring.activeZoneKey("z:public").keyId));
+    const out = `${home}/out.bin`;
+    const got = await fcp(home, ["get", moved, "--zone", "z:work", "-o", out]);
+    assert.equal(got.code, 0, got.stderr);
+    assert.deepEqual(await Deno.readFile(out), data);
+    const wrongZone = await fcp(home, ["get", moved, "--zone", "z:public", "-o", out]);
+    assert.equal(wrongZone.code, 13, wrongZone.stderr);
+    // The source stays where it was.
+    assert.equal((await fcp(home, ["get", source, "--zone", "z:public", "-o", out])).code, 0);
+
+    // Recorded on the target zone's audit chain, which still verifies.
+    const crossing = (await auditEvents(home, "z:work")).filter((e) =>
+      e.event_type === "zone.crossing"
+    );
+    assert.equal(crossing.length, 1);
+    assert.equal(crossing[0]!.request_object_id, source);
+    assert.equal(crossing[0]!.result_object_id, moved);
+    assert.equal((await fcp(home, ["audit", "verify", "--zone", "z:work"])).code, 0);
+    // Text mode prints the new id.
+    const again = await fcp(home, [
+      "zone",
+      "cross",
+      source,
+      "--from",
+      "z:public",
+      "--to",
+      "z:work",
+    ]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout.trim(), moved);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("fcp zone cross refuses a declassification without an approval (FCP-3006, exit 12)", async () => {
+  const home = await preparedHome();
+  try {
+    const source = await putFile(home, "z:private", new TextEncoder().encode("private notes"));
+    const args = ["zone", "cross", source, "--from", "z:private", "--to", "z:work", "--json"];
+    const r = await fcp(home, args);
+    assert.equal(r.code, 12, r.stdout + r.stderr);
+    assert.equal(JSON.parse(r.stdout).code, "FCP-3006");
+    // Nothing crossed: no crossing on z:work's chain.
+    assert.equal(
+      (await auditEvents(home, "z:work")).filter((e) => e.event_type === "zone.crossing").length,
+      0,
+    );
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("fcp zone cross --declassify signs the approval, records it, labels the data down", async () => {
+  const home = await preparedHome();
+  try {
+    const source = await putFile(home, "z:private", new TextEncoder().encode("release notes"));
+    const r = await fcp(home, [
+      "zone",
+      "cross",
+      source,
+      "--from",
+      "z:private",
+      "--to",
+      "z:work",
+      "--declassify",
+      "--justification",
+      "reviewed",
+      "--json",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    assert.equal(doc.declassified, true);
+    assert.match(String(doc.approval_id), /^[0-9a-f]{64}$/);
+    assert.match(String(doc.approval_hex), /^[0-9a-f]+$/);
+    assert.deepEqual(doc.labels, { integrity: 200, confidentiality: 150 });
+    const granted = (await auditEvents(home, "z:private")).filter((e) =>
+      e.event_type === "approval.granted"
+    );
+    assert.equal(granted.length, 1);
+    assert.equal(granted[0]!.request_object_id, source);
+    assert.equal(granted[0]!.result_object_id, doc.approval_id);
+    const crossing = (await auditEvents(home, "z:work")).find((e) =>
+      e.event_type === "zone.crossing"
+    );
+    assert.equal(crossing?.result_object_id, doc.object_id);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("fcp zone cross --approval FILE: accepted for this object, refused for another (FCP-3006) or another signer (FCP-2001)", async () => {
+  const home = await preparedHome();
+  try {
+    const source = await putFile(home, "z:owner", new TextEncoder().encode("owner secret"));
+    const other = await putFile(home, "z:work", new TextEncoder().encode("something else"));
+    const identity = await loadIdentity(home);
+    const now = Math.floor(Date.now() / 1000);
+    const approvalFile = async (objectId: string, signer: Ed25519Key, name: string) => {
+      const t = createApprovalToken({
+        zoneId: "z:owner",
+        scope: {
+          kind: "Declassification",
+          fromZone: "z:owner",
+          toZone: "z:public",
+          objectIds: [fromHex(objectId, 32)],
+        },
+        justification: "publish",
+        approvedBy: "owner",
+        now,
+      }, signer);
+      const path = `${home}/${name}.approval`;
+      await Deno.writeTextFile(path, toHex(encodeApprovalToken(t)) + "\n");
+      return path;
+    };
+    const cross = (file: string) =>
+      fcp(home, [
+        "zone",
+        "cross",
+        source,
+        "--from",
+        "z:owner",
+        "--to",
+        "z:public",
+        "--approval",
+        file,
+        "--json",
+      ]);
+    const forOther = await cross(await approvalFile(other, identity.owner, "other"));
+    assert.equal(forOther.code, 12, forOther.stdout + forOther.stderr);
+    assert.equal(JSON.parse(forOther.stdout).code, "FCP-3006");
+    const forged = await cross(await approvalFile(source, Ed25519Key.generate(), "forged"));
+    assert.equal(forged.code, 11, forged.stdout + forged.stderr);
+    assert.equal(JSON.parse(forged.stdout).code, "FCP-2001");
+    const ok = await cross(await approvalFile(source, identity.owner, "ok"));
+    assert.equal(ok.code, 0, ok.stderr);
+    const doc = JSON.parse(ok.stdout) as Record<string, unknown>;
+    assert.equal(doc.declassified, true);
+    assert.deepEqual(doc.labels, { integrity: 255, confidentiality: 0 });
+    assert.equal(doc.approval_hex, undefined); // only --declassify prints the approval it made
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("fcp zone cross refusals: same zone or missing --to (exit 2), wrong source zone (FCP-4002), unknown object (FCP-6001)", async () => {
+  const home = await preparedHome();
+  try {
+    const source = await putFile(home, "z:work", new TextEncoder().encode("work item"));
+    const same = await fcp(home, ["zone", "cross", source, "--from", "z:work", "--to", "z:work"]);
+    assert.equal(same.code, 2);
+    const noTo = await fcp(home, ["zone", "cross", source, "--from", "z:work"]);
+    assert.equal(noTo.code, 2);
+    const both = await fcp(home, [
+      "zone",
+      "cross",
+      source,
+      "--from",
+      "z:work",
+      "--to",
+      "z:public",
+      "--declassify",
+      "--approval",
+      "x",
+    ]);
+    assert.equal(both.code, 2);
+    const wrong = await fcp(home, [
+      "zone",
+      "cross",
+      source,
+      "--from",
+      "z:private",
+      "--to",
+      "z:owner",
+      "--json",
+    ]);
+    assert.equal(wrong.code, 13);
+    assert.equal(JSON.parse(wrong.stdout).code, "FCP-4002");
+    const unknown = await fcp(home, [
+      "zone",
+      "cross",
+      "ab".repeat(32),
+      "--from",
+      "z:work",
+      "--to",
+      "z:owner",
+      "--json",
+    ]);
+    assert.equal(unknown.code, 15);
+    assert.equal(JSON.parse(unknown.stdout).code, "FCP-6001");
+  } finally {
+    await Deno.remove(home, { recursive: true });
   }
 });

@@ -12,6 +12,7 @@ export * from "./token.ts";
 export * from "./token_verify.ts";
 export * from "./holder_proof.ts";
 export * from "./capability_object.ts";
+export * from "./issuer_policy.ts";
 export * from "./hpke_box.ts";
 export * from "./zone_keys.ts";
 export * from "./zone_key_manifest.ts";

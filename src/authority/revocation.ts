@@ -787,12 +787,13 @@ export function revocationEventId(e: RevocationEvent, objectIdKey: Uint8Array): 
 }
 
 /** Kinds of revocation targets named on the command line. */
-export type RevocationTargetKind = "object" | "kid" | "node" | "connector";
+export type RevocationTargetKind = "object" | "kid" | "jti" | "node" | "connector";
 
 /**
- * The 32-byte id revoked for a target. Object ids are used as they are; key ids, node ids
- * and connector ids, which are not ObjectIds, map to the unscoped id
- * `BLAKE3("FCP2-CONTENT-V2" ‖ "fcp.revocation.<kind>:" ‖ value)` (kid as lowercase hex).
+ * The 32-byte id revoked for a target. Object ids are used as they are; key ids, token ids
+ * (a capability token's 16-byte `cti`, WIRE.md §6), node ids and connector ids, which are not
+ * ObjectIds, map to the unscoped id
+ * `BLAKE3("FCP2-CONTENT-V2" ‖ "fcp.revocation.<kind>:" ‖ value)` (kid and jti as lowercase hex).
  *
  * @example
  * ```ts
@@ -800,6 +801,7 @@ export type RevocationTargetKind = "object" | "kid" | "node" | "connector";
  * import assert from "node:assert/strict";
  * assert.equal(revocationTargetId("object", new Uint8Array(32).fill(5))[0], 5);
  * assert.notDeepEqual(revocationTargetId("node", "n1"), revocationTargetId("connector", "n1"));
+ * assert.deepEqual(revocationTargetId("jti", new Uint8Array(16)), revocationTargetId("jti", "00".repeat(16)));
  * ```
  */
 export function revocationTargetId(
@@ -816,6 +818,13 @@ export function revocationTargetId(
       const kid = typeof value === "string" ? value : toHex(value);
       if (!/^[0-9a-f]{16}$/.test(kid)) throw new FcpError("FCP-1040", "a kid is 8 bytes (16 hex)");
       return objectIdUnscoped(utf8(`fcp.revocation.kid:${kid}`));
+    }
+    case "jti": {
+      const jti = typeof value === "string" ? value : toHex(value);
+      if (!/^[0-9a-f]{32}$/.test(jti)) {
+        throw new FcpError("FCP-1040", "a token jti is 16 bytes (32 hex)");
+      }
+      return objectIdUnscoped(utf8(`fcp.revocation.jti:${jti}`));
     }
     case "node":
     case "connector": {

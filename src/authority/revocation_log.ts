@@ -6,7 +6,10 @@
  * entries: [{object: bstr, event: bstr}]}` where `object` / `event` are the canonical CBOR
  * bytes of each RevocationObject / RevocationEvent, in chain order. Loading replays every
  * entry through {@link RevocationRegistry.apply}, so a tampered, reordered or foreign file is
- * refused with that method's codes. Writes are atomic (temp file + rename).
+ * refused with that method's codes. Writes are atomic (temp file + rename), and appends hold an
+ * exclusive lock on `<zone>.cbor.lock` from reading the head to renaming the new file, so two
+ * `fcp revoke` runs (or two calls in one process) never both extend the same head: without it
+ * the later rename would silently drop the other's revocation.
  *
  * @module
  */
@@ -226,6 +229,38 @@ export async function appendRevocation(
   home: string,
   p: AppendRevocationParams,
 ): Promise<RevocationLogEntry> {
+  return await withLogLock(revocationLogPath(home, p.zoneId), () => appendLocked(home, p));
+}
+
+// Exclusive advisory lock (an OS file lock: released by the kernel if the process dies) held
+// across read-head → write → rename. `FsFile.lock` waits without blocking the event loop.
+async function withLogLock<T>(logPath: string, f: () => Promise<T>): Promise<T> {
+  const dir = logPath.slice(0, logPath.lastIndexOf("/"));
+  let file: Deno.FsFile;
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+    file = await Deno.open(`${logPath}.lock`, { read: true, write: true, create: true });
+  } catch (e) {
+    throw new FcpError("FCP-9002", "cannot open the revocation log lock", { cause: e });
+  }
+  try {
+    await file.lock(true);
+  } catch (e) {
+    file.close();
+    throw new FcpError("FCP-9002", "cannot lock the revocation log", { cause: e });
+  }
+  try {
+    return await f();
+  } finally {
+    try {
+      await file.unlock();
+    } finally {
+      file.close();
+    }
+  }
+}
+
+async function appendLocked(home: string, p: AppendRevocationParams): Promise<RevocationLogEntry> {
   const keys = { objectIdKey: p.objectIdKey, ownerPublicKey: p.ownerPublicKey };
   const log = await loadRevocationLog(home, p.zoneId, keys);
   const object = createRevocationObject({

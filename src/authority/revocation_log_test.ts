@@ -79,3 +79,39 @@ Deno.test("revocation log: malformed file is refused (FCP-1013)", () =>
     await Deno.writeFile(revocationLogPath(home, "z:work"), new Uint8Array([0xa0]));
     await assert.rejects(loadRevocationLog(home, "z:work", KEYS), (e) => isFcpError(e, "FCP-1013"));
   }));
+
+Deno.test("revocation log: concurrent appends are serialized; none is lost", () =>
+  withHome(async (home) => {
+    const n = 8;
+    const entries = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        appendRevocation(home, {
+          ...KEYS,
+          zoneId: "z:work",
+          revoked: [new Uint8Array(32).fill(i + 1)],
+          scope: "Capability",
+          reason: `concurrent ${i}`,
+          now: 500,
+          owner: OWNER,
+        })),
+    );
+    assert.deepEqual(entries.map((e) => e.event.seq).sort((a, b) => a - b), [
+      0,
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+    ]);
+    const log = await loadRevocationLog(home, "z:work", KEYS);
+    assert.equal(log.entries.length, n);
+    assert.equal(log.registry.headSeq, n - 1);
+    for (let i = 0; i < n; i++) {
+      assert.ok(
+        log.registry.isRevoked(new Uint8Array(32).fill(i + 1), { now: 500 }),
+        `target ${i}`,
+      );
+    }
+  }));

@@ -275,3 +275,22 @@ Deno.test("revocation target ids: object ids pass through, others are domain-sep
   );
   assert.throws(() => revocationTargetId("node", ""), (e) => isFcpError(e, "FCP-1040"));
 });
+
+Deno.test("revocation target ids: a token jti maps to its own domain; bad jti is FCP-1040", () => {
+  const jti = new Uint8Array(16).fill(0xab);
+  assert.deepEqual(
+    revocationTargetId("jti", jti),
+    objectIdUnscoped(utf8(`fcp.revocation.jti:${"ab".repeat(16)}`)),
+  );
+  assert.deepEqual(revocationTargetId("jti", "ab".repeat(16)), revocationTargetId("jti", jti));
+  // Same hex text under another kind is another id.
+  assert.notDeepEqual(
+    revocationTargetId("jti", "00".repeat(16)),
+    revocationTargetId("node", "00".repeat(16)),
+  );
+  assert.throws(
+    () => revocationTargetId("jti", new Uint8Array(8)),
+    (e) => isFcpError(e, "FCP-1040"),
+  );
+  assert.throws(() => revocationTargetId("jti", "AB".repeat(16)), (e) => isFcpError(e, "FCP-1040"));
+});

@@ -13,17 +13,20 @@
  * 7. `exp` present and `now < exp + 300`, `now ≥ nbf − 300` — `FCP-2007` / `FCP-2003` / `FCP-2004`;
  * 8. zone claim equals the verifier's zone — `FCP-4002`;
  * 9. instance binding — `FCP-2005`;
- * 10. holder binding: `holder_node` equals the presenting node and its holder proof
- *     (WIRE.md §5b) verifies — `FCP-2011`;
+ * 10. holder binding: `holder_node` equals the presenting node, and its holder proof
+ *     (WIRE.md §5b) names the required operation and verifies — `FCP-2011`;
  * 11. grants contain (capability, operation) or an op-less grant of the capability — `FCP-3001`;
  * 12. beyond the reference: every `grant_object_ids` entry resolves to a CapabilityObject of
- *     this zone, validly signed by an authorized issuer, in its validity window, and together
- *     they cover every grant — `FCP-3002`;
- * 13. constraints: resource allow/deny globs — `FCP-3003`.
+ *     this zone, validly signed by an issuer the issuer policy authorizes for its capability
+ *     (`issuer_policy.ts`; default: the owner only), valid now and over the token's whole
+ *     lifetime (spec §7.5: the windows cover `nbf|iat..exp`), not revoked (`FCP-3004`), and
+ *     together they cover every grant — `FCP-3002`;
+ * 13. constraints: resource allow/deny globs of the token, and of a grant object covering the
+ *     operation, whose `credential_allow` must also contain the token's — `FCP-3003`.
  *
  * @module
  */
-import { equalBytes, FcpError, toHex } from "../core/mod.ts";
+import { equalBytes, FcpError, toHex, utf8 } from "../core/mod.ts";
 import { keyId } from "../model/mod.ts";
 import {
   capabilityCovers,
@@ -33,6 +36,7 @@ import {
 } from "./capability_object.ts";
 import { parseCoseSign1, verifyCoseSign1 } from "./cose.ts";
 import { verifyHolderProof } from "./holder_proof.ts";
+import { type CapabilityIssuerPolicy, evaluateIssuer } from "./issuer_policy.ts";
 import { compileGlob } from "./policy_glob.ts";
 import {
   type CapabilityGrant,
@@ -89,6 +93,11 @@ export interface VerifyContext {
   readonly grantResolver?: (objectId: Uint8Array) => CapabilityObject | undefined;
   /** If given, a resolved object must hash to the id it was resolved by. */
   readonly objectIdKey?: Uint8Array;
+  /**
+   * Who may issue CapabilityObjects for which capabilities. Takes precedence over
+   * {@link isAuthorizedIssuer} and {@link ownerKid}.
+   */
+  readonly issuerPolicy?: CapabilityIssuerPolicy;
   /** Whether a kid may issue CapabilityObjects (policy); default: only {@link ownerKid}. */
   readonly isAuthorizedIssuer?: (kid: Uint8Array) => boolean;
   /** The owner's kid: the default authorized issuer of CapabilityObjects. */
@@ -153,6 +162,13 @@ function checkHolder(claims: TokenClaims, ctx: VerifyContext): void {
   const proof = ctx.holderProof;
   if (proof === undefined) refuse("FCP-2011", "holder proof missing");
   if (claims.cti === undefined) refuse("FCP-2011", "holder-bound token has no jti");
+  // The proof covers the operation being invoked (WIRE.md §5b): a proof captured for one
+  // operation does not authorize another.
+  const op = proof.operationId;
+  const required = ctx.required.operation;
+  if (typeof op === "string" ? op !== required : !equalBytes(op, utf8(required))) {
+    refuse("FCP-2011", "holder proof is for another operation");
+  }
   const ok = verifyHolderProof(proof.holderPublicKey, {
     requestId: proof.requestId,
     operationId: proof.operationId,
@@ -163,6 +179,29 @@ function checkHolder(claims: TokenClaims, ctx: VerifyContext): void {
 
 /** Grant objects whose id and signature were verified, with what they were verified against. */
 const VERIFIED_GRANTS = new WeakMap<CapabilityObject, string>();
+
+// What a remembered verification vouches for: the id, id key and issuer key it was checked
+// against, and the fields this module reads from the object after the check. An object edited
+// in place after its verification (its fields are readonly only to TypeScript) no longer
+// matches and is hashed and verified again.
+function grantMemoKey(
+  o: CapabilityObject,
+  idHex: string,
+  objectIdKey: Uint8Array | undefined,
+  pk: Uint8Array | undefined,
+): string {
+  return JSON.stringify([
+    idHex,
+    objectIdKey ? toHex(objectIdKey) : "-",
+    pk ? toHex(pk) : "-",
+    toHex(o.issuerKid),
+    o.header.zoneId,
+    o.capabilityId,
+    o.operations,
+    o.validFrom,
+    o.validUntil ?? null,
+  ]);
+}
 
 function checkGrantObjects(
   claims: TokenClaims,
@@ -185,9 +224,7 @@ function checkGrantObjects(
     const pk = ctx.resolveIssuerKey(obj.issuerKid);
     // An object already checked against this id, id key and issuer key need not be hashed and
     // verified again (resolvers that cache decoded objects hand back the same object).
-    const memoKey = `${idHex}:${ctx.objectIdKey ? toHex(ctx.objectIdKey) : "-"}:${
-      pk ? toHex(pk) : "-"
-    }`;
+    const memoKey = grantMemoKey(obj, idHex, ctx.objectIdKey, pk);
     const checked = VERIFIED_GRANTS.get(obj) === memoKey;
     if (
       !checked && ctx.objectIdKey !== undefined &&
@@ -198,10 +235,17 @@ function checkGrantObjects(
     if (obj.header.zoneId !== ctx.zoneId) {
       refuse("FCP-3002", `grant object ${idHex} is for another zone`);
     }
-    const issuerOk = authorized === undefined
-      ? isOwnerIssuer(obj.issuerKid, ctx)
-      : authorized(obj.issuerKid);
-    if (!issuerOk) refuse("FCP-3002", `grant object ${idHex} has an unauthorized issuer`);
+    if (ctx.issuerPolicy !== undefined) {
+      const d = evaluateIssuer(ctx.issuerPolicy, obj.issuerKid, obj.capabilityId);
+      if (!d.allow) {
+        refuse("FCP-3002", `grant object ${idHex} has an unauthorized issuer (${d.reasonCode})`);
+      }
+    } else {
+      const issuerOk = authorized === undefined
+        ? isOwnerIssuer(obj.issuerKid, ctx)
+        : authorized(obj.issuerKid);
+      if (!issuerOk) refuse("FCP-3002", `grant object ${idHex} has an unauthorized issuer`);
+    }
     if (pk === undefined || (!checked && !verifyCapabilityObjectSignature(obj, pk))) {
       refuse("FCP-3002", `grant object ${idHex} signature invalid`);
     }
@@ -211,6 +255,14 @@ function checkGrantObjects(
       (obj.validUntil !== undefined && ctx.now >= obj.validUntil + TOKEN_CLOCK_SKEW_SECS)
     ) {
       refuse("FCP-3002", `grant object ${idHex} is outside its validity window`);
+    }
+    // Spec §7.5: the object's window must cover the token's (a token cannot outlive its grant).
+    const start = claims.nbf ?? claims.iat;
+    if (
+      (start !== undefined && start < obj.validFrom) ||
+      (obj.validUntil !== undefined && claims.exp !== undefined && claims.exp > obj.validUntil)
+    ) {
+      refuse("FCP-3002", `grant object ${idHex} does not cover the token's lifetime`);
     }
     if (ctx.isRevoked !== undefined && ctx.isRevoked(id)) {
       refuse("FCP-3004", `grant object ${idHex} is revoked`);
@@ -247,20 +299,55 @@ function matchesAny(patterns: readonly string[], subject: string): boolean {
   return false;
 }
 
+/** Why constraints refuse `resource` (undefined: they admit it). */
+function resourceRefusal(
+  c: TokenConstraints | undefined,
+  resource: string | undefined,
+): string | undefined {
+  const allow = c?.resourceAllow ?? [];
+  const deny = c?.resourceDeny ?? [];
+  if (allow.length === 0 && deny.length === 0) return undefined;
+  if (resource === undefined) return "restricts resources but the call names none";
+  if (deny.length > 0 && matchesAny(deny, resource)) return "denies the resource";
+  if (allow.length > 0 && !matchesAny(allow, resource)) return "does not allow the resource";
+  return undefined;
+}
+
 function checkConstraints(c: TokenConstraints | undefined, ctx: VerifyContext): void {
-  if (c === undefined) return;
-  const allow = c.resourceAllow ?? [];
-  const deny = c.resourceDeny ?? [];
-  if (allow.length === 0 && deny.length === 0) return;
-  if (ctx.resource === undefined) {
-    refuse("FCP-3003", "token restricts resources but the call names none");
+  const why = resourceRefusal(c, ctx.resource);
+  if (why !== undefined) refuse("FCP-3003", `the token ${why}`);
+}
+
+// Spec §7.5: a token's attenuation may only restrict what its grant objects grant. So some grant
+// object covering the required operation must itself admit the resource, and the token's
+// credential_allow must lie within that object's (when the object names credentials).
+function checkGrantObjectConstraints(
+  objects: readonly CapabilityObject[],
+  claims: TokenClaims,
+  ctx: VerifyContext,
+): void {
+  if (objects.length === 0) return;
+  const need = { capability: ctx.required.capability, operation: ctx.required.operation };
+  const tokenCredentials = claims.constraints?.credentialAllow;
+  let why = "no grant object covers the operation";
+  for (const o of objects) {
+    if (!capabilityCovers(o, need)) continue;
+    const r = resourceRefusal(o.constraints, ctx.resource);
+    if (r !== undefined) {
+      why = `the grant object ${r}`;
+      continue;
+    }
+    const allowed = o.constraints?.credentialAllow;
+    if (
+      allowed !== undefined &&
+      (tokenCredentials === undefined || !tokenCredentials.every((c) => allowed.includes(c)))
+    ) {
+      why = "the token's credential_allow is wider than its grant object's";
+      continue;
+    }
+    return;
   }
-  if (deny.length > 0 && matchesAny(deny, ctx.resource)) {
-    refuse("FCP-3003", "resource is denied by the token");
-  }
-  if (allow.length > 0 && !matchesAny(allow, ctx.resource)) {
-    refuse("FCP-3003", "resource is not allowed by the token");
-  }
+  refuse("FCP-3003", why);
 }
 
 /**
@@ -343,8 +430,9 @@ export function verifyToken(tokenBytes: Uint8Array, ctx: VerifyContext): Verifie
   }
   // 12. Grant objects (FCP-3002).
   const grantObjects = checkGrantObjects(claims, grants, ctx);
-  // 13. Constraints (FCP-3003).
+  // 13. Constraints, the token's and its grant objects' (FCP-3003).
   checkConstraints(claims.constraints, ctx);
+  checkGrantObjectConstraints(grantObjects, claims, ctx);
   return {
     kid: parsed.kid,
     claims,

@@ -18,7 +18,15 @@ import {
 } from "./capability_object.ts";
 import { coseProtectedHeader, coseSign1, coseSigStructure } from "./cose.ts";
 import { signHolderProof } from "./holder_proof.ts";
+import { capabilityIssuerPolicy, ownerIssuerPolicy, withIssuerRule } from "./issuer_policy.ts";
 import { Ed25519Key } from "./keys.ts";
+import {
+  createRevocationEvent,
+  createRevocationObject,
+  revocationObjectId,
+  revocationTargetId,
+} from "./revocation.ts";
+import { RevocationRegistry } from "./revocation_registry.ts";
 import {
   CLAIM,
   claimsToMap,
@@ -274,6 +282,26 @@ Deno.test("refused: wrong holder — a token stolen by another node (FCP-2011)",
   }, "FCP-2011");
 });
 
+Deno.test("refused: a holder proof made for another operation (FCP-2011)", () => {
+  const t = mint({ holderNode: "node-b", grants: [{ capability: "cap:gh" }] });
+  const jti = decodeToken(t).claims.cti!;
+  const proofFor = (operationId: string | Uint8Array) => ({
+    requestId: "req-1",
+    operationId,
+    signature: signHolderProof(holderB, { requestId: "req-1", operationId, tokenJti: jti }),
+    holderPublicKey: holderB.publicKey,
+  });
+  // A genuine proof by the holder, captured for gh.list, replayed for gh.read.
+  refused(t, { holderNodeId: "node-b", holderProof: proofFor("gh.list") }, "FCP-2011");
+  // The same operation given as text or as its UTF-8 bytes is accepted.
+  verifyToken(t, { ...ctx, holderNodeId: "node-b", holderProof: proofFor("gh.read") });
+  verifyToken(t, {
+    ...ctx,
+    holderNodeId: "node-b",
+    holderProof: proofFor(new TextEncoder().encode("gh.read")),
+  });
+});
+
 Deno.test("refused: holder proof missing or over other inputs (FCP-2011)", () => {
   const t = mint({ holderNode: "node-b" });
   refused(t, { holderNodeId: "node-b" }, "FCP-2011");
@@ -432,4 +460,204 @@ Deno.test("grant objects: a verified object is remembered, but any change is che
     ...grantCtx([o]),
     resolveIssuerKey: (kid) => (equalBytes(kid, issuer.kid) ? issuer.publicKey : undefined),
   }, "FCP-3002");
+});
+
+// ---- issuer policy: who may issue grant objects, for which capabilities
+
+Deno.test("issuer policy: the owner policy admits owner-signed grant objects", () => {
+  const o = capObject();
+  const v = verifyToken(mint({ grantObjectIds: [idOf(o)] }), {
+    ...ctx,
+    ...grantCtx([o]),
+    issuerPolicy: ownerIssuerPolicy(owner.kid),
+  });
+  assert.equal(v.grantObjects.length, 1);
+});
+
+Deno.test("refused: grant object issuer not in the issuer policy (FCP-3002)", () => {
+  const byIssuer = capObject({}, issuer);
+  const t = mint({ grantObjectIds: [idOf(byIssuer)] });
+  refused(t, { ...grantCtx([byIssuer]), issuerPolicy: ownerIssuerPolicy(owner.kid) }, "FCP-3002");
+  // The policy takes precedence over ownerKid: an owner left out of the policy grants nothing.
+  const o = capObject();
+  refused(
+    mint({ grantObjectIds: [idOf(o)] }),
+    {
+      ...grantCtx([o]),
+      issuerPolicy: capabilityIssuerPolicy([{ issuerKid: issuer.kid, capabilities: ["*"] }]),
+    },
+    "FCP-3002",
+  );
+});
+
+Deno.test("refused: issuer authorized only for other capabilities (FCP-3002)", () => {
+  const byIssuer = capObject({}, issuer); // grants cap:gh
+  const t = mint({ grantObjectIds: [idOf(byIssuer)] });
+  const narrow = withIssuerRule(ownerIssuerPolicy(owner.kid), {
+    issuerKid: issuer.kid,
+    capabilities: ["cap:fs*", "cap:g?x"],
+  });
+  refused(t, { ...grantCtx([byIssuer]), issuerPolicy: narrow }, "FCP-3002");
+  const wide = withIssuerRule(narrow, { issuerKid: issuer.kid, capabilities: ["cap:g*"] });
+  verifyToken(t, { ...ctx, ...grantCtx([byIssuer]), issuerPolicy: wide });
+});
+
+// ---- grant object windows cover the token's lifetime (spec §7.5)
+
+Deno.test("refused: token outliving its grant object (FCP-3002)", () => {
+  const short = capObject({ validUntil: NOW + 600 });
+  refused(mint({ exp: NOW + 601, grantObjectIds: [idOf(short)] }), grantCtx([short]), "FCP-3002");
+  verifyToken(mint({ exp: NOW + 600, grantObjectIds: [idOf(short)] }), {
+    ...ctx,
+    ...grantCtx([short]),
+  });
+});
+
+Deno.test("refused: token valid before its grant object (FCP-3002)", () => {
+  const late = capObject({ validFrom: NOW - 5 });
+  // nbf precedes the object's valid_from (both within skew of now, so only coverage fails)
+  refused(mint({ nbf: NOW - 10, grantObjectIds: [idOf(late)] }), grantCtx([late]), "FCP-3002");
+  const { nbf: _nbf, ...noNbf } = base; // then iat is the start
+  refused(
+    mintToken({ ...noNbf, iat: NOW - 10, grantObjectIds: [idOf(late)] }, issuer),
+    grantCtx([late]),
+    "FCP-3002",
+  );
+  verifyToken(mint({ nbf: NOW - 5, grantObjectIds: [idOf(late)] }), {
+    ...ctx,
+    ...grantCtx([late]),
+  });
+});
+
+// ---- revoked, through a real owner-signed revocation chain (spec §14.3)
+
+function revoking(targets: Uint8Array[]) {
+  const reg = new RevocationRegistry({
+    zoneId: "z:work",
+    objectIdKey,
+    ownerPublicKey: owner.publicKey,
+  });
+  const o = createRevocationObject({
+    zoneId: "z:work",
+    revoked: targets,
+    scope: "Capability",
+    reason: "test",
+    now: NOW - 50,
+  }, owner);
+  const e = createRevocationEvent({
+    zoneId: "z:work",
+    revocationObjectId: revocationObjectId(o, objectIdKey),
+    seq: 0,
+    now: NOW - 50,
+  }, owner);
+  reg.apply(e, o, NOW - 50);
+  const isRevoked = (x: Uint8Array) =>
+    reg.isRevoked(
+      x.length === 32 ? x : revocationTargetId(x.length === 8 ? "kid" : "jti", x),
+      { now: NOW },
+    );
+  return { isRevoked };
+}
+
+Deno.test("refused: revoked grant object in the registry (FCP-3004)", () => {
+  const o = capObject();
+  const t = mint({ grantObjectIds: [idOf(o)] });
+  refused(t, { ...grantCtx([o]), ...revoking([idOf(o)]) }, "FCP-3004");
+  verifyToken(t, {
+    ...ctx,
+    ...grantCtx([o]),
+    ...revoking([idOf(capObject({ nonce: new Uint8Array(8) }))]),
+  });
+});
+
+Deno.test("refused: revoked issuer kid in the registry (FCP-3004)", () => {
+  refused(mint(), revoking([revocationTargetId("kid", issuer.kid)]), "FCP-3004");
+  verifyToken(mint(), { ...ctx, ...revoking([revocationTargetId("kid", owner.kid)]) });
+});
+
+Deno.test("refused: revoked token jti in the registry (FCP-3004)", () => {
+  const jti = new Uint8Array(16).fill(0x5a);
+  const t = mint({ cti: jti });
+  refused(t, revoking([revocationTargetId("jti", jti)]), "FCP-3004");
+  verifyToken(mint({ cti: new Uint8Array(16).fill(0x5b) }), {
+    ...ctx,
+    ...revoking([revocationTargetId("jti", jti)]),
+  });
+});
+
+Deno.test("grant objects: a remembered object edited in place is verified again (FCP-3002)", () => {
+  type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+  const o = capObject();
+  const t = mint({ grants: [{ capability: "cap:gh" }], grantObjectIds: [idOf(o)] });
+  const narrow = mint({ grantObjectIds: [idOf(o)] });
+  const g = { ...ctx, ...grantCtx([o]) };
+  verifyToken(narrow, g); // remembered
+  // Widen the object's operations to "all" after it was verified: the signature no longer
+  // covers it, and the op-less grant of `t` must not be accepted on the strength of the memo.
+  (o as Mutable<CapabilityObject>).operations = [];
+  refused(t, g, "FCP-3002");
+  // Extending the validity in place is caught the same way.
+  const p = capObject({ validUntil: NOW - 500, validFrom: NOW - 1000 });
+  const expiredToken = mint({ grantObjectIds: [idOf(p)] });
+  const gp = { ...ctx, ...grantCtx([p]) };
+  refused(expiredToken, gp, "FCP-3002"); // outside its window, after a verified signature
+  (p as Mutable<CapabilityObject>).validUntil = NOW + 86_400;
+  refused(expiredToken, gp, "FCP-3002");
+});
+
+// ---- the grant objects' constraints bound the token's (spec §7.5: attenuation only restricts)
+
+Deno.test("grant object constraints: a token within its object's resources and credentials passes", () => {
+  const o = capObject({
+    constraints: { resourceAllow: ["repo/*"], credentialAllow: ["cred.gh", "cred.ci"] },
+  });
+  const t = mint({
+    grantObjectIds: [idOf(o)],
+    constraints: { resourceAllow: ["repo/a*"], credentialAllow: ["cred.gh"] },
+  });
+  const v = verifyToken(t, { ...ctx, ...grantCtx([o]), resource: "repo/abc" });
+  assert.deepEqual(v.constraints?.credentialAllow, ["cred.gh"]);
+});
+
+Deno.test("refused: resource outside the grant object's resource_allow, token unrestricted (FCP-3003)", () => {
+  const o = capObject({ constraints: { resourceAllow: ["repo/public*"] } });
+  const t = mint({ grantObjectIds: [idOf(o)] }); // the token itself claims every resource
+  refused(t, { ...grantCtx([o]), resource: "repo/private" }, "FCP-3003");
+  refused(t, { ...grantCtx([o]) }, "FCP-3003"); // restricted object, call names no resource
+  verifyToken(t, { ...ctx, ...grantCtx([o]), resource: "repo/public-1" });
+});
+
+Deno.test("refused: resource in the grant object's resource_deny (FCP-3003)", () => {
+  const o = capObject({ constraints: { resourceDeny: ["repo/secret*"] } });
+  const t = mint({ grantObjectIds: [idOf(o)], constraints: { resourceAllow: ["repo/*"] } });
+  refused(t, { ...grantCtx([o]), resource: "repo/secret-2" }, "FCP-3003");
+  verifyToken(t, { ...ctx, ...grantCtx([o]), resource: "repo/open" });
+});
+
+Deno.test("refused: token credential_allow wider than, or missing under, its object's (FCP-3003)", () => {
+  const o = capObject({ constraints: { credentialAllow: ["cred.gh"] } });
+  const wider = mint({
+    grantObjectIds: [idOf(o)],
+    constraints: { credentialAllow: ["cred.gh", "cred.aws"] },
+  });
+  refused(wider, grantCtx([o]), "FCP-3003");
+  // No credential_allow in the token would mean "any credential" to the egress guard.
+  refused(mint({ grantObjectIds: [idOf(o)] }), grantCtx([o]), "FCP-3003");
+});
+
+Deno.test("grant object constraints: any one covering object that admits the call suffices", () => {
+  const narrow = capObject({ constraints: { resourceAllow: ["repo/a"] } });
+  const wide = capObject({ constraints: { resourceAllow: ["repo/*"] }, nonce: new Uint8Array(4) });
+  const other = capObject({ capabilityId: "cap:other", operations: [] });
+  const t = mint({
+    grants: [{ capability: "cap:gh", operation: "gh.read" }, { capability: "cap:other" }],
+    grantObjectIds: [idOf(narrow), idOf(wide), idOf(other)],
+  });
+  verifyToken(t, { ...ctx, ...grantCtx([narrow, wide, other]), resource: "repo/b" });
+  // Without the wide object, repo/b is not admitted by any object covering gh.read.
+  const t2 = mint({
+    grants: [{ capability: "cap:gh", operation: "gh.read" }, { capability: "cap:other" }],
+    grantObjectIds: [idOf(narrow), idOf(other)],
+  });
+  refused(t2, { ...grantCtx([narrow, other]), resource: "repo/b" }, "FCP-3003");
 });

@@ -10,6 +10,7 @@ import { command as cborDecode } from "./commands/cbor_decode.ts";
 import { command as cborEncode } from "./commands/cbor_encode.ts";
 import { command as vectorsVerify } from "./commands/vectors_verify.ts";
 import { zoneList, zoneRotate } from "./commands/zone.ts";
+import { zoneCross } from "./commands/zone_cross.ts";
 import { command as init } from "./commands/init.ts";
 import { command as id } from "./commands/id.ts";
 import { tokenInspect, tokenMint, tokenVerify } from "./commands/token.ts";
@@ -62,6 +63,7 @@ export const COMMANDS: readonly CliCommand[] = [
   vectorsVerify,
   zoneList,
   zoneRotate,
+  zoneCross,
   tokenMint,
   tokenVerify,
   tokenInspect,

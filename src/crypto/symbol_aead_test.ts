@@ -10,6 +10,7 @@ import {
   senderSubkey,
   symbolAad,
   type SymbolAeadParams,
+  SymbolCipher,
   symbolNonce,
 } from "./symbol_aead.ts";
 import { loadInterop, s } from "./_test_util.ts";
@@ -216,4 +217,69 @@ Deno.test("SenderKeyCache: equals senderSubkey, separates every input, stays bou
   assert.deepEqual(cache.get(...first), senderSubkey(...first));
   cache.clear();
   assert.equal(cache.size, 0);
+});
+
+// The issue 3 §7 refusals, one test each: a symbol opened under a wrong zone key id, a wrong
+// epoch, or with a tampered tag is the opaque FCP-1025, through both sealing paths.
+
+function sealedFixture(alg: AeadAlgorithm) {
+  const p = params(alg);
+  const data = new Uint8Array(1024).map((_, i) => (i * 7) & 0xff);
+  return { p, data, ...sealSymbol(p, data) };
+}
+
+function cipherFor(p: SymbolAeadParams): SymbolCipher {
+  return new SymbolCipher(p);
+}
+
+const isAeadInvalid = (e: unknown) => isFcpError(e, "FCP-1025");
+
+Deno.test("refused: symbol opened with a wrong zone key id (FCP-1025)", () => {
+  for (const alg of ALGS) {
+    const { p, data, ciphertext, tag } = sealedFixture(alg);
+    assert.deepEqual(openSymbol(p, ciphertext, tag), data);
+    const otherId = fromHex("0102030405060709");
+    // Only the AAD's key id differs (same subkey) ...
+    assert.throws(() => openSymbol({ ...p, zoneKeyId: otherId }, ciphertext, tag), isAeadInvalid);
+    assert.throws(
+      () => cipherFor({ ...p, zoneKeyId: otherId }).open(p.esi, p.frameSeq, ciphertext, tag),
+      isAeadInvalid,
+      alg,
+    );
+    // ... and as a receiver would do it: the subkey derived under the other key id too.
+    const derived = senderSubkey(new Uint8Array(32).fill(0x42), otherId, "node-a", 9n);
+    assert.throws(
+      () => openSymbol({ ...p, zoneKeyId: otherId, subkey: derived }, ciphertext, tag),
+      isAeadInvalid,
+    );
+  }
+});
+
+Deno.test("refused: symbol opened under a wrong epoch (FCP-1025)", () => {
+  for (const alg of ALGS) {
+    const { p, ciphertext, tag } = sealedFixture(alg);
+    for (const epochId of [4n, 6n, 0n, 2n ** 64n - 1n]) {
+      assert.throws(() => openSymbol({ ...p, epochId }, ciphertext, tag), isAeadInvalid);
+      assert.throws(
+        () => cipherFor({ ...p, epochId }).open(p.esi, p.frameSeq, ciphertext, tag),
+        isAeadInvalid,
+        `${alg} epoch ${epochId}`,
+      );
+    }
+  }
+});
+
+Deno.test("refused: symbol with a tampered tag (FCP-1025)", () => {
+  for (const alg of ALGS) {
+    const { p, ciphertext, tag } = sealedFixture(alg);
+    const cipher = cipherFor(p);
+    for (let i = 0; i < tag.length; i++) {
+      const bad = tag.slice();
+      bad[i] = bad[i]! ^ (1 << (i % 8));
+      assert.throws(() => openSymbol(p, ciphertext, bad), isAeadInvalid, `${alg} byte ${i}`);
+      assert.throws(() => cipher.open(p.esi, p.frameSeq, ciphertext, bad), isAeadInvalid);
+    }
+    assert.throws(() => openSymbol(p, ciphertext, new Uint8Array(16)), isAeadInvalid);
+    assert.throws(() => openSymbol(p, ciphertext, tag.subarray(0, 15)), isAeadInvalid);
+  }
 });

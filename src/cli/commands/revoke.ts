@@ -3,10 +3,11 @@
  * `fcp revoke list [--zone Z]`: the owner-signed revocation chain of a zone (spec §14.3,
  * WIRE.md §11), kept in `FCP_HOME/revocations/<zone>.cbor`.
  *
- * TARGET is an ObjectId (`objectid:<hex>` or 64 hex), a key id (`kid:<hex>` or 16 hex), a node
+ * TARGET is an ObjectId (`objectid:<hex>` or 64 hex), a key id (`kid:<hex>` or 16 hex), a
+ * capability token's jti (`jti:<hex>` or 32 hex, as `fcp token mint --json` prints it), a node
  * (`node:<id>`, or any other text) or a connector (`connector:<id>`). Non-object targets are
  * revoked under their derived id (see `revocationTargetId`). The default scope follows the
- * target: object → Capability, kid → IssuerKey, node → NodeAttestation, connector →
+ * target: object and jti → Capability, kid → IssuerKey, node → NodeAttestation, connector →
  * ConnectorBinary.
  *
  * @module
@@ -35,6 +36,7 @@ export const DEFAULT_REVOCATION_ZONE = "z:owner";
 const DEFAULT_SCOPE: Record<RevocationTargetKind, RevocationScope> = {
   object: "Capability",
   kid: "IssuerKey",
+  jti: "Capability",
   node: "NodeAttestation",
   connector: "ConnectorBinary",
 };
@@ -58,6 +60,7 @@ export interface RevokeTarget {
  * import assert from "node:assert/strict";
  * assert.equal(parseRevokeTarget("ab".repeat(32)).kind, "object");
  * assert.equal(parseRevokeTarget("0011223344556677").kind, "kid");
+ * assert.equal(parseRevokeTarget("jti:" + "ab".repeat(16)).kind, "jti");
  * assert.equal(parseRevokeTarget("node:laptop").kind, "node");
  * assert.equal(parseRevokeTarget("laptop").value, "laptop");
  * assert.equal(parseRevokeTarget("connector:slack").kind, "connector");
@@ -73,6 +76,10 @@ export function parseRevokeTarget(text: string): RevokeTarget {
   if (lower.startsWith("kid:") || /^[0-9a-f]{16}$/i.test(text)) {
     const hex = lower.startsWith("kid:") ? lower.slice(4) : lower;
     return { kind: "kid", value: hex, id: revocationTargetId("kid", hex) };
+  }
+  if (lower.startsWith("jti:") || /^[0-9a-f]{32}$/i.test(text)) {
+    const hex = lower.startsWith("jti:") ? lower.slice(4) : lower;
+    return { kind: "jti", value: hex, id: revocationTargetId("jti", hex) };
   }
   if (text.startsWith("connector:")) {
     const v = text.slice("connector:".length);
@@ -127,7 +134,8 @@ export const revoke: CliCommand = {
     "Creates an owner-signed RevocationObject for TARGET and the next RevocationEvent of the",
     "zone's revocation chain, verifies and applies them, and stores the chain in",
     "FCP_HOME/revocations/<zone>.cbor. Prints the revocation object id.",
-    "TARGET: objectid:<hex> or 64 hex; kid:<hex> or 16 hex; node:<id>; connector:<id>.",
+    "TARGET: objectid:<hex> or 64 hex; kid:<hex> or 16 hex; jti:<hex> or 32 hex (a token);",
+    "node:<id>; connector:<id>.",
     `SCOPE: ${REVOCATION_SCOPES.join(", ")} (default from the target kind).`,
     `ZONE defaults to ${DEFAULT_REVOCATION_ZONE}.`,
   ].join("\n"),

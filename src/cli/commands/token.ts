@@ -17,7 +17,9 @@ import {
   decodeToken,
   type Identity,
   loadIdentity,
+  ownerIssuerPolicy,
   renewAttestation,
+  revocationTargetId,
   signHolderProof,
   trustedIssuers,
   verifyToken,
@@ -181,6 +183,8 @@ export const tokenMint: CliCommand = {
     const hex = toHex(token);
     const out = ctx.string("out");
     if (out !== undefined) {
+      // An existing file is made private before the token is written into it, not after.
+      await Deno.chmod(out, 0o600).catch(() => {});
       await Deno.writeTextFile(out, hex + "\n", { mode: 0o600 });
       await Deno.chmod(out, 0o600).catch(() => {});
     }
@@ -211,7 +215,8 @@ export const tokenVerify: CliCommand = {
     "attested issuance key, strict Ed25519, canonical payload, aud, exp/nbf with 300 s skew,",
     "zone, holder binding with a proof signed here by this node, grants) plus the grant objects:",
     "each must be an owner-signed CapabilityObject in FCP_HOME/capabilities covering the grants,",
-    "and neither it nor the issuer kid may be revoked (fcp revoke; the zone's and z:owner's log).",
+    "and neither it, the token's jti, the issuer kid nor the issuing node may be revoked (fcp",
+    "revoke; the zone's and z:owner's log).",
     "Exit 0 if valid; a refusal exits with its code's category (11 auth, 12 capability, 13 zone).",
   ].join("\n"),
   args: [{ name: "FILE|-", description: "token file (hex or raw), '-' for stdin", optional: true }],
@@ -259,10 +264,18 @@ export const tokenVerify: CliCommand = {
       ...(resource === undefined ? {} : { resource }),
       grantResolver: (oid) => objects.get(toHex(oid)),
       objectIdKey: ring.objectIdKey(zone).key,
-      ownerKid: id.owner.kid,
+      // Only the owner issues CapabilityObjects here (the policy fcp init sets up).
+      issuerPolicy: ownerIssuerPolicy(id.owner.kid),
       requireGrantObjects: true,
-      isRevoked: (x) => revocation.isRevoked(x),
+      // Object ids and kids as the view knows them; a token's 16-byte jti under its target id.
+      isRevoked: (x) =>
+        revocation.isRevoked(x) ||
+        (x.length === 16 && revocation.isRevoked(revocationTargetId("jti", x))),
     });
+    // A revoked node (NodeAttestation) no longer vouches for the tokens it issued (spec §14.3).
+    if (revocation.isRevokedName("node", v.claims.issNode ?? id.nodeId)) {
+      throw new FcpError("FCP-3004", "the token's issuing node is revoked");
+    }
     const issuer = equalBytes(v.kid, id.owner.kid) ? "owner" : `node ${id.nodeId} issuance key`;
     if (ctx.json) {
       ctx.printJson({
