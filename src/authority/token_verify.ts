@@ -14,7 +14,9 @@
  * 8. zone claim equals the verifier's zone — `FCP-4002`;
  * 9. instance binding — `FCP-2005`;
  * 10. holder binding: `holder_node` equals the presenting node, and its holder proof
- *     (WIRE.md §5b) names the required operation and verifies — `FCP-2011`;
+ *     (WIRE.md §5b) names the required operation and verifies — `FCP-2011` (when the verifier
+ *     is itself the holder and runs the call, `holderIsVerifier`, no proof is exchanged: the
+ *     binding check is `holder_node` = this node);
  * 11. grants contain (capability, operation) or an op-less grant of the capability — `FCP-3001`;
  * 12. beyond the reference: every `grant_object_ids` entry resolves to a CapabilityObject of
  *     this zone, validly signed by an issuer the issuer policy authorizes for its capability
@@ -23,6 +25,10 @@
  *     together they cover every grant — `FCP-3002`;
  * 13. constraints: resource allow/deny globs of the token, and of a grant object covering the
  *     operation, whose `credential_allow` must also contain the token's — `FCP-3003`.
+ *
+ * A valid signature over exact token bytes is remembered (bounded, keyed by the signature and
+ * compared on the whole token and issuer key), so a token presented again is not re-verified;
+ * every other step runs on every call.
  *
  * @module
  */
@@ -36,6 +42,7 @@ import {
 } from "./capability_object.ts";
 import { parseCoseSign1, verifyCoseSign1 } from "./cose.ts";
 import { verifyHolderProof } from "./holder_proof.ts";
+import { knownDecodedToken } from "./_token_memo.ts";
 import { type CapabilityIssuerPolicy, evaluateIssuer } from "./issuer_policy.ts";
 import { compileGlob } from "./policy_glob.ts";
 import {
@@ -83,8 +90,14 @@ export interface VerifyContext {
   readonly instanceId?: string;
   /** The node presenting the token (checked against `holder_node`). */
   readonly holderNodeId?: string;
-  /** The holder proof, required when the token has `holder_node`. */
+  /** The holder proof, required when the token has `holder_node` (unless {@link holderIsVerifier}). */
   readonly holderProof?: PresentedHolderProof;
+  /**
+   * The verifying node is the holder and executes the call itself (a local invoke): a token
+   * bound to {@link holderNodeId} needs no holder proof, since the proof would be this node
+   * signing for itself. Tokens bound to any other node are still refused.
+   */
+  readonly holderIsVerifier?: boolean;
   /** Refuse tokens without `holder_node` (default false). */
   readonly requireHolderBinding?: boolean;
   /** The resource the call touches (checked against constraints). */
@@ -159,9 +172,10 @@ function checkHolder(claims: TokenClaims, ctx: VerifyContext): void {
   if (ctx.holderNodeId === undefined || ctx.holderNodeId !== claims.holderNode) {
     refuse("FCP-2011", "token is bound to a different holder node");
   }
+  if (claims.cti === undefined) refuse("FCP-2011", "holder-bound token has no jti");
+  if (ctx.holderIsVerifier === true) return;
   const proof = ctx.holderProof;
   if (proof === undefined) refuse("FCP-2011", "holder proof missing");
-  if (claims.cti === undefined) refuse("FCP-2011", "holder-bound token has no jti");
   // The proof covers the operation being invoked (WIRE.md §5b): a proof captured for one
   // operation does not authorize another.
   const op = proof.operationId;
@@ -175,6 +189,28 @@ function checkHolder(claims: TokenClaims, ctx: VerifyContext): void {
     tokenJti: claims.cti,
   }, proof.signature);
   if (!ok) refuse("FCP-2011", "holder proof invalid");
+}
+
+/** Token signatures that verified: signature hex → the exact token and issuer key. */
+const VERIFIED_SIGNATURES = new Map<string, { token: Uint8Array; pk: Uint8Array }>();
+const VERIFIED_SIGNATURES_MAX = 1024;
+
+function rememberedValid(tokenBytes: Uint8Array, pk: Uint8Array): boolean {
+  if (tokenBytes.length < 64) return false;
+  const hit = VERIFIED_SIGNATURES.get(toHex(tokenBytes.subarray(tokenBytes.length - 64)));
+  return hit !== undefined && equalBytes(hit.token, tokenBytes) && equalBytes(hit.pk, pk);
+}
+
+function rememberValid(
+  tokenBytes: Uint8Array,
+  parsed: ReturnType<typeof parseCoseSign1>,
+  pk: Uint8Array,
+): void {
+  if (VERIFIED_SIGNATURES.size >= VERIFIED_SIGNATURES_MAX) {
+    const oldest = VERIFIED_SIGNATURES.keys().next();
+    if (oldest.done !== true) VERIFIED_SIGNATURES.delete(oldest.value);
+  }
+  VERIFIED_SIGNATURES.set(toHex(parsed.signature), { token: tokenBytes.slice(), pk: pk.slice() });
 }
 
 /** Grant objects whose id and signature were verified, with what they were verified against. */
@@ -374,18 +410,24 @@ function checkGrantObjectConstraints(
  * ```
  */
 export function verifyToken(tokenBytes: Uint8Array, ctx: VerifyContext): VerifiedToken {
-  // 1. COSE structure (FCP-2007).
-  const parsed = parseCoseSign1(tokenBytes);
+  // 1. COSE structure (FCP-2007); bytes decoded before (e.g. an unverified peek) are not
+  // parsed again (`_token_memo.ts`).
+  const known = knownDecodedToken(tokenBytes);
+  const parsed = known ?? parseCoseSign1(tokenBytes);
   // 2. Issuer key (FCP-2008).
   const pk = ctx.resolveIssuerKey(parsed.kid);
   if (pk === undefined) refuse("FCP-2008", `unknown issuer kid ${toHex(parsed.kid)}`);
-  if (pk.length !== 32 || !equalBytes(keyId(pk), parsed.kid)) {
-    refuse("FCP-2008", "issuer key does not match the token kid");
+  // 3. Signature before any claim is parsed (FCP-2006). A remembered verification of these
+  // exact bytes under this key vouches for the kid check too.
+  if (!rememberedValid(tokenBytes, pk)) {
+    if (pk.length !== 32 || !equalBytes(keyId(pk), parsed.kid)) {
+      refuse("FCP-2008", "issuer key does not match the token kid");
+    }
+    if (!verifyCoseSign1(parsed, pk)) refuse("FCP-2006", "token signature invalid");
+    rememberValid(tokenBytes, parsed, pk);
   }
-  // 3. Signature before any claim is parsed (FCP-2006).
-  if (!verifyCoseSign1(parsed, pk)) refuse("FCP-2006", "token signature invalid");
   // 4. Canonical payload and typed claims (FCP-2007).
-  const { claims } = decodeClaimsPayload(parsed.payload);
+  const claims = known?.claims ?? decodeClaimsPayload(parsed.payload).claims;
   if (claims.schemaVersion !== TOKEN_SCHEMA_VERSION) {
     refuse("FCP-2007", "token schema_version must be 1");
   }

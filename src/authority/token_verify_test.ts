@@ -317,6 +317,61 @@ Deno.test("refused: holder proof missing or over other inputs (FCP-2011)", () =>
   refused(mint(), { requireHolderBinding: true }, "FCP-2011");
 });
 
+Deno.test("holderIsVerifier: a token bound to this node needs no proof; one bound elsewhere is refused (FCP-2011)", () => {
+  const t = mint({ holderNode: "node-b" });
+  verifyToken(t, { ...ctx, holderNodeId: "node-b", holderIsVerifier: true });
+  refused(t, { holderNodeId: "node-c", holderIsVerifier: true }, "FCP-2011");
+  refused(t, { holderIsVerifier: true }, "FCP-2011");
+  // without the flag the proof is still required
+  refused(t, { holderNodeId: "node-b" }, "FCP-2011");
+});
+
+// ---- remembered verifications
+
+Deno.test("a remembered signature vouches only for the exact bytes under the same key", () => {
+  const t = mint();
+  verifyToken(t, ctx); // remembered now
+  // The same signature over another payload: found by its signature, refused on the bytes.
+  const d = decodeToken(t);
+  const otherPayload = decodeToken(mint({ operations: ["gh.write"] })).payload;
+  const forged = encodeCbor([
+    d.protectedBytes,
+    new Map<CborValue, CborValue>(),
+    otherPayload,
+    d.signature,
+  ]);
+  assert.deepEqual(forged.subarray(-64), d.signature);
+  refused(forged, {}, "FCP-2006");
+  // The same bytes offered under another key of the same kid lookup: refused.
+  refused(t, { resolveIssuerKey: () => owner.publicKey }, "FCP-2008");
+  // The caller's buffer changing after a verification changes nothing remembered.
+  const buf = t.slice();
+  verifyToken(buf, ctx);
+  buf[buf.length - 1]! ^= 1;
+  refused(buf, {}, "FCP-2006");
+  verifyToken(t, ctx);
+});
+
+Deno.test("decodeToken: results are remembered by exact bytes, with frozen claims", () => {
+  const t = mint({ operations: ["gh.read", "gh.list"] });
+  const a = decodeToken(t);
+  const b = decodeToken(t.slice());
+  assert.equal(a, b);
+  assert.ok(Object.isFrozen(a.claims));
+  assert.ok(Object.isFrozen(a.claims.grants));
+  assert.throws(() => {
+    (a.claims as { aud?: string }).aud = "*";
+  }, TypeError);
+  // A buffer reused for other bytes decodes to those bytes, not to the remembered ones.
+  const buf = t.slice();
+  decodeToken(buf);
+  const other = mint({ operations: ["gh.other"] });
+  const c = decodeToken(other);
+  assert.deepEqual(c.claims.operations, ["gh.other"]);
+  buf.fill(0);
+  assert.deepEqual(decodeToken(t).claims.operations, ["gh.read", "gh.list"]);
+});
+
 // ---- grant objects (beyond the reference)
 
 const objectIdKey = new Uint8Array(32).fill(0x33);

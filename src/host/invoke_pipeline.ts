@@ -35,6 +35,7 @@ import {
   createDecisionReceipt,
   decisionReceiptId,
   decodeApprovalToken,
+  type DecodedToken,
   decodeToken,
   encodeDecisionReceipt,
   encodeOperationIntent,
@@ -344,9 +345,11 @@ export class InvokePipeline {
       ctx.zone = zone;
       const objectIdKey = d.zones.objectIdKey(zone).key;
       let jti: Uint8Array = ZERO_JTI;
+      let peek: DecodedToken | undefined;
       if (call.token !== undefined) {
         try {
-          jti = decodeToken(call.token).claims.cti ?? ZERO_JTI;
+          peek = decodeToken(call.token);
+          jti = peek.claims.cti ?? ZERO_JTI;
         } catch {
           // a malformed token is refused at the token stage
         }
@@ -414,6 +417,7 @@ export class InvokePipeline {
       try {
         ctx.token = await this.#tokens.check({
           token: call.token,
+          ...(peek === undefined ? {} : { peek }),
           zone,
           connectorId: call.connector,
           capability: op.capability,

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import {
   loadRevocationLog,
   type RevocationLog,
@@ -78,12 +79,34 @@ export class RevocationView {
     this.#ownerPublicKey = ownerPublicKey;
   }
 
+  /**
+   * Whether `path` certainly does not exist. Most zones have no log, and `existsSync`
+   * answers that without building a NotFound error (which costs more than the stat on the
+   * invoke hot path). It also says false for a file it cannot reach, so that answer is
+   * trusted only when the parent directory is searchable (`dir/.` resolves), or is itself
+   * missing from a searchable home; anything else takes the stat path, which fails closed.
+   */
+  #surelyAbsent(path: string): boolean {
+    if (existsSync(path)) return false;
+    const dir = path.slice(0, path.lastIndexOf("/"));
+    if (existsSync(`${dir}/.`)) return true;
+    if (existsSync(dir) || !existsSync(`${this.#home}/.`)) return false;
+    // No revocations directory yet: make it (as `fcp revoke` would), so later calls take the
+    // two-check path above. Failing to make it changes nothing: the answer stands.
+    try {
+      Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch { /* read-only home: keep answering from the checks */ }
+    return true;
+  }
+
   /** The stamp of a zone's log file (`absent` when there is none). */
   #stamp(zone: ZoneId): string {
+    const path = revocationLogPath(this.#home, zone);
+    if (this.#surelyAbsent(path)) return "absent";
     try {
       // A synchronous stat of a small local file costs microseconds; the async one a thread
       // pool round trip, on every call of the invoke hot path.
-      const st = Deno.statSync(revocationLogPath(this.#home, zone));
+      const st = Deno.statSync(path);
       return `${st.mtime?.getTime()}:${st.size}:${st.ino ?? ""}`;
     } catch (e) {
       if (e instanceof Deno.errors.NotFound) return "absent";

@@ -2,7 +2,8 @@
  * Capability-token checks for the invoke pipeline (WIRE.md §6, spec §7.5): `verifyToken` with
  * this node's trusted issuers (the owner key, and the node's issuance key while its attestation
  * holds), the zone, the operation's capability and operation id, the connector instance, holder
- * binding to this node (the node signs the holder proof for the request it is executing), the
+ * binding to this node (the node is the holder and executes the call, so no holder proof is
+ * exchanged: `holderIsVerifier`), the
  * token's resource constraints, and every `grant_object_ids` entry resolved to a stored,
  * owner-signed CapabilityObject that covers the grants and is not revoked. Tokens without grant
  * objects are refused here (stricter than the reference).
@@ -14,9 +15,9 @@
  */
 import {
   type CapabilityObject,
+  type DecodedToken,
   decodeToken,
   type Identity,
-  signHolderProof,
   trustedIssuers,
   type VerifiedToken,
   verifyToken,
@@ -31,6 +32,8 @@ import type { RevocationState } from "./revocation_view.ts";
 export interface TokenCheck {
   /** The token bytes (COSE_Sign1). */
   readonly token: Uint8Array;
+  /** `decodeToken(token)` when the caller already has it (an unverified peek). */
+  readonly peek?: DecodedToken;
   /** The call's zone. */
   readonly zone: ZoneId;
   /** Connector id. */
@@ -145,19 +148,9 @@ export class TokenGate {
   async check(c: TokenCheck): Promise<GrantedToken> {
     // Unverified peek only to preload the named grant objects and to sign the holder proof;
     // verifyToken checks the signature before trusting any claim.
-    const peek = decodeToken(c.token).claims;
+    const peek = (c.peek ?? decodeToken(c.token)).claims;
     const objects = await this.#grantObjects(peek.grantObjectIds ?? []);
     const issuers = this.#trusted(c.now);
-    const holderProof = peek.cti === undefined || peek.holderNode === undefined ? undefined : {
-      requestId: c.requestId,
-      operationId: c.operation,
-      signature: signHolderProof(this.#identity.signing, {
-        requestId: c.requestId,
-        operationId: c.operation,
-        tokenJti: peek.cti,
-      }),
-      holderPublicKey: this.#identity.signing.publicKey,
-    };
     const verified = verifyToken(c.token, {
       now: c.now,
       zoneId: c.zone,
@@ -165,7 +158,8 @@ export class TokenGate {
       required: { capability: c.capability, operation: c.operation },
       instanceId: c.instanceId,
       holderNodeId: this.#identity.nodeId,
-      ...(holderProof === undefined ? {} : { holderProof }),
+      // This node is the holder and runs the call: a proof would be it signing for itself.
+      holderIsVerifier: true,
       resource: `${c.connectorId}:${c.operation}`,
       grantResolver: (oid) => objects.get(toHex(oid)),
       objectIdKey: this.#ring.objectIdKey(c.zone).key,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { isFcpError, toHex, utf8 } from "../core/mod.ts";
+import { blake3 } from "../crypto/mod.ts";
 import {
   epochAt,
   formatObjectId,
@@ -9,6 +10,7 @@ import {
   objectIdKeyed,
   parseObjectId,
   schemaHash,
+  schemaHashPreimage,
   validateCanonicalId,
   validateSchemaId,
 } from "./mod.ts";
@@ -91,4 +93,15 @@ Deno.test("genesisFromMnemonic() reproduces the bootstrap vector's owner key", (
     toHex(genesis.ownerPublicKey),
     "c84e18a4c83c5f577a33b60720d92edbfb14684370877a7d94501e6ea0bd94aa",
   );
+});
+
+Deno.test("schemaHash: remembered per schema id, handed out as copies", () => {
+  const id = { namespace: "fcp.test", name: "Memo", version: "1.0.0" };
+  const a = schemaHash(id);
+  a.fill(0);
+  const b = schemaHash({ ...id });
+  assert.notDeepEqual(b, a);
+  assert.deepEqual(b, blake3(schemaHashPreimage(id)));
+  assert.notDeepEqual(schemaHash({ ...id, version: "1.0.1" }), b);
+  assert.throws(() => schemaHash({ ...id, name: "" }), /FCP-/);
 });

@@ -59,8 +59,18 @@ export function validateSchemaId(s: SchemaId): SchemaId {
  * ```
  */
 export function schemaHash(s: SchemaId): Uint8Array {
-  return blake3(schemaHashPreimage(s));
+  const key = JSON.stringify([s.namespace, s.name, s.version]);
+  let h = SCHEMA_HASHES.get(key);
+  if (h === undefined) {
+    h = blake3(schemaHashPreimage(s));
+    if (SCHEMA_HASHES.size >= 4096) SCHEMA_HASHES.clear();
+    SCHEMA_HASHES.set(key, h);
+  }
+  return h.slice();
 }
+
+// Schema ids are few and fixed; their hashes are computed once (copies are handed out).
+const SCHEMA_HASHES = new Map<string, Uint8Array>();
 
 /**
  * The bytes hashed into a SchemaHash (exposed for conformance checks).
