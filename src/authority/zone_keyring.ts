@@ -474,7 +474,8 @@ export class ZoneKeyring {
    * keys and install them, then persist. A key with a `valid_from` not older than the active
    * key's becomes active; the previous active key is retained (up to the retention limit).
    * Re-applying a known manifest is a no-op; a known key id with different key bytes is
-   * `FCP-4006`. `members` (with their X25519 public keys) replaces the recorded member list.
+   * `FCP-4006`, and so is a new active key for a zone held here whose `prev_zone_key_id` is absent
+   * or names no key held here (a missed or forked rotation); an older key is kept as history. `members` (with their X25519 public keys) replaces the recorded member list.
    *
    * @example
    * ```ts
@@ -553,6 +554,22 @@ export class ZoneKeyring {
       throw new FcpError("FCP-4006", "ObjectIdKey id already names another key");
     }
     const becomesActive = meta.validFrom >= existing.keys[0]!.meta.validFrom;
+    // A new active key of a zone this node holds must continue its chain (WIRE.md §7
+    // rotation): its `prev_zone_key_id` names a key held here. Otherwise a manifest was missed
+    // (or the chain forked) and installing it would leave keys this node cannot account for.
+    const prev = meta.prevZoneKeyId;
+    if (
+      becomesActive &&
+      (prev === undefined || !existing.keys.some((k) => equalBytes(k.meta.keyId, prev)))
+    ) {
+      throw new FcpError(
+        "FCP-4006",
+        prev === undefined
+          ? `the manifest for ${zone} names no prev_zone_key_id, but this node holds keys of ${zone}`
+          : `the manifest's prev_zone_key_id ${toHex(prev)} is not a key this node holds for ` +
+            `${zone}; apply the missing rotations first`,
+      );
+    }
     if (becomesActive) {
       existing.keys.unshift(incoming);
       existing.manifest = manifest;

@@ -141,6 +141,33 @@ Deno.test("an older manifest is kept as history, not made active", async () => {
   assert.deepEqual(ring.zoneKey("z:work", older.zoneKeyId).validFrom, NOW - 100);
 });
 
+Deno.test("a newer manifest must continue the chain: no or unknown prev_zone_key_id is FCP-4006", async () => {
+  const id = identity();
+  const ring = await createStandardZones(id, memoryZoneKeyStore(), NOW);
+  const active = ring.activeZoneKey("z:work");
+  const build = (prevZoneKeyId?: Uint8Array) =>
+    buildZoneKeyManifest({
+      zoneKey: generateZoneKey("z:work", NOW + 100),
+      objectIdKey: ring.objectIdKey("z:work"),
+      recipients: [{ nodeId: id.nodeId, encryptionPublicKey: id.encryption.publicKey }],
+      issuedAt: NOW + 100,
+      signer: { signerId: "owner", sign: (x) => id.owner.sign(x) },
+      ...(prevZoneKeyId === undefined ? {} : { prevZoneKeyId }),
+    });
+  await assert.rejects(
+    ring.applyManifest(await build(), id),
+    (e) => isFcpError(e, "FCP-4006") && /no prev_zone_key_id/.test(e.message),
+  );
+  await assert.rejects(
+    ring.applyManifest(await build(new Uint8Array(8).fill(0xee)), id),
+    (e) => isFcpError(e, "FCP-4006") && /apply the missing rotations/.test(e.message),
+  );
+  assert.deepEqual(ring.activeZoneKey("z:work").keyId, active.keyId);
+  const next = await build(active.keyId);
+  await ring.applyManifest(next, id);
+  assert.deepEqual(ring.activeZoneKey("z:work").keyId, next.zoneKeyId);
+});
+
 Deno.test("rotate/create refuse: unknown zone FCP-4005, existing zone FCP-2013, no owner key FCP-2012", async () => {
   const id = identity();
   const ring = await createStandardZones(id, memoryZoneKeyStore(), NOW);
