@@ -525,3 +525,21 @@ Deno.test("fcp token verify: revoking the issuing node refuses its tokens (FCP-3
     assert.equal(JSON.parse(r.stdout).code, "FCP-3004");
   });
 });
+
+Deno.test("fcp token mint --max-calls / --max-bytes land in the constraints; bad values are usage errors", async () => {
+  await withHome(async (home) => {
+    assert.equal((await fcp(home, ["init", "--node-id", "node-lim"])).code, 0);
+    const base = ["token", "mint", "--zone", "z:work", "--cap", "cap:gh", "--op", "gh.read"];
+    const m = await fcp(home, [...base, "--ttl", "600", "--max-calls", "3", "--max-bytes", "4096"]);
+    assert.equal(m.code, 0, m.stderr);
+    const insp = await fcp(home, ["token", "inspect", "-", "--json"], m.stdout);
+    assert.equal(insp.code, 0, insp.stderr);
+    const constraints = JSON.parse(insp.stdout).claims.constraints;
+    assert.equal(constraints.max_calls, 3);
+    assert.equal(constraints.max_bytes, 4096);
+    for (const bad of [["--max-calls", "0"], ["--max-bytes", "-1"], ["--max-bytes", "1e3"]]) {
+      const r = await fcp(home, [...base, "--ttl", "600", ...bad, "--json"]);
+      assert.equal(r.code, 2, `${bad.join(" ")}: ${r.stdout}`);
+    }
+  });
+});

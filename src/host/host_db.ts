@@ -9,7 +9,7 @@ import { DatabaseSync } from "node:sqlite";
 import { FcpError } from "../core/mod.ts";
 
 /** Schema version of host.db (`PRAGMA user_version`). */
-export const HOST_DB_VERSION = 1;
+export const HOST_DB_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS connectors (
@@ -63,7 +63,8 @@ CREATE TABLE IF NOT EXISTS host_objects (
 CREATE INDEX IF NOT EXISTS host_objects_by_request ON host_objects (request_id);
 CREATE TABLE IF NOT EXISTS token_usage (
   jti BLOB PRIMARY KEY,
-  calls INTEGER NOT NULL
+  calls INTEGER NOT NULL,
+  bytes INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS lease_seq (
   zone TEXT NOT NULL,
@@ -72,6 +73,15 @@ CREATE TABLE IF NOT EXISTS lease_seq (
   PRIMARY KEY (zone, subject)
 );
 `;
+
+// Version 1 → 2: token_usage counts bytes (a token's `max_bytes`).
+function migrate(db: DatabaseSync, from: number): void {
+  if (from === 0 || from >= 2) return;
+  const cols = db.prepare("PRAGMA table_info(token_usage)").all() as { name: string }[];
+  if (!cols.some((c) => c.name === "bytes")) {
+    db.exec("ALTER TABLE token_usage ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0");
+  }
+}
 
 /**
  * The path of a home's host database.
@@ -97,7 +107,7 @@ export function hostDbPath(home: string): string {
  * import { openHostDb } from "./host_db.ts";
  * import assert from "node:assert/strict";
  * const db = openHostDb(":memory:");
- * assert.equal((db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version, 1);
+ * assert.equal((db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version, 2);
  * db.close();
  * ```
  */
@@ -122,8 +132,16 @@ export function openHostDb(
         `host.db has schema version ${version}; this fcp knows ${HOST_DB_VERSION}`,
       );
     }
-    db.exec(SCHEMA);
-    db.exec(`PRAGMA user_version = ${HOST_DB_VERSION}`);
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(SCHEMA);
+      migrate(db, version);
+      db.exec(`PRAGMA user_version = ${HOST_DB_VERSION}`);
+      db.exec("COMMIT");
+    } catch (e) {
+      if (db.isTransaction) db.exec("ROLLBACK");
+      throw e;
+    }
     return db;
   } catch (e) {
     db?.close();

@@ -753,6 +753,25 @@ export class InvokePipeline {
         );
       }
     }
+    // The token's max_bytes (spec §7: request + response bytes, as canonical JSON).
+    const maxBytes = s.granted.verified.constraints?.maxBytes;
+    if (maxBytes !== undefined) {
+      try {
+        d.usage.spendRequestBytes(
+          s.granted.jti,
+          utf8(canonicalJson(call.input ?? null)).length,
+          maxBytes,
+        );
+      } catch (e) {
+        throw fromError(
+          e,
+          "usage",
+          { kind: "capability_token", id: toHex(s.granted.tokenId) },
+          "ask for a new token; this one has moved all the bytes it allows",
+          () => "capability.bytes_exhausted",
+        );
+      }
+    }
     s.passed.push("usage");
 
     // 10. intent
@@ -860,12 +879,11 @@ export class InvokePipeline {
     s.passed.push("execute");
 
     // 12. receipt
-    const outcomeId = objectIdKeyed(
-      key,
-      s.zone,
-      OUTCOME_SCHEMA_HASH,
-      utf8(canonicalJson(output ?? null)),
-    );
+    const outputBytes = utf8(canonicalJson(output ?? null));
+    const outcomeId = objectIdKeyed(key, s.zone, OUTCOME_SCHEMA_HASH, outputBytes);
+    // The response counts against max_bytes after the fact: the operation has run, so its
+    // result is returned; the next call finds the budget spent.
+    if (maxBytes !== undefined) d.usage.addBytes(s.granted.jti, outputBytes.length);
     const receipt = signOperationReceipt(
       {
         header: {

@@ -374,6 +374,26 @@ Deno.test("pipeline: refuses a token revoked by its jti", async () => {
   });
 });
 
+Deno.test("pipeline: max_bytes counts request + response; a request over what is left is refused", async () => {
+  await withFixture(async (fx) => {
+    await fx.allowAll();
+    fx.behave(() => Promise.resolve({ ok: "y".repeat(40) }));
+    // input {"q":"x"} is 9 bytes; output {"ok":"yyyy…"} is 49
+    const token = await fx.mint({ maxBytes: 120 });
+    await fx.pipeline.invoke(call({ token })); // 58
+    await fx.pipeline.invoke(call({ token })); // 116: the response is returned though over
+    const big = await refused(fx, call({ token, input: { q: "x".repeat(10) } }), "FCP-3003");
+    assert.equal(fx.pipeline.explain(big)?.reason_code, "capability.bytes_exhausted");
+    assert.equal(fx.calls.length, 2);
+    // A request that still fits goes through; then nothing fits.
+    await fx.pipeline.invoke(call({ token, input: {} })); // 118, then 167
+    await refused(fx, call({ token, input: {} }), "FCP-3003");
+    assert.equal(fx.calls.length, 3);
+    // Another token is counted on its own.
+    await fx.pipeline.invoke(call({ token: await fx.mint({ maxBytes: 120 }) }));
+  });
+});
+
 Deno.test("pipeline: max_calls is counted per token; replays do not count", async () => {
   await withFixture(async (fx) => {
     await fx.allowAll();

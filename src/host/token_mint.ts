@@ -54,6 +54,8 @@ export interface MintRequest {
   readonly checkpointSeq?: number;
   /** Most calls the token may make (`max_calls`, counted by the node). */
   readonly maxCalls?: number;
+  /** Most bytes its calls may move, request + response (`max_bytes`, counted by the node). */
+  readonly maxBytes?: number;
 }
 
 /** A minted token. */
@@ -107,14 +109,18 @@ export async function mintCapabilityToken(
   if (r.maxCalls !== undefined && (!Number.isSafeInteger(r.maxCalls) || r.maxCalls < 1)) {
     throw new FcpError("FCP-1040", "max_calls must be a positive integer");
   }
+  if (r.maxBytes !== undefined && (!Number.isSafeInteger(r.maxBytes) || r.maxBytes < 1)) {
+    throw new FcpError("FCP-1040", "max_bytes must be a positive integer");
+  }
   const constraints: TokenConstraints | undefined =
     (r.resourceAllow?.length ?? 0) + (r.credentialAllow?.length ?? 0) === 0 &&
-      r.maxCalls === undefined
+      r.maxCalls === undefined && r.maxBytes === undefined
       ? undefined
       : {
         ...(r.resourceAllow?.length ? { resourceAllow: [...r.resourceAllow] } : {}),
         ...(r.credentialAllow?.length ? { credentialAllow: [...r.credentialAllow] } : {}),
         ...(r.maxCalls === undefined ? {} : { maxCalls: r.maxCalls }),
+        ...(r.maxBytes === undefined ? {} : { maxBytes: r.maxBytes }),
       };
   const exp = now + r.ttlSecs;
   const grantObject = signCapabilityObject({

@@ -1,7 +1,11 @@
 /**
- * The usage counter behind a token's `max_calls` constraint (WIRE.md §6 constraints; the
- * reference decodes it but leaves enforcement to "the caller's usage counter"): calls that
- * passed every check and were handed to the connector, counted per token jti in host.db.
+ * The usage counters behind a token's `max_calls` and `max_bytes` constraints (WIRE.md §6
+ * constraints; spec §7 `CapabilityConstraints`; the reference decodes them but leaves
+ * enforcement to "the caller's usage counter"), per token jti in host.db: calls that passed
+ * every check and were handed to the connector, and the bytes they moved (request + response,
+ * as canonical JSON). A call is refused when the request alone would exceed what is left; a
+ * response that then goes over is still returned (the operation already ran), and the next
+ * call is refused.
  *
  * @module
  */
@@ -22,11 +26,16 @@ import { FcpError } from "../core/mod.ts";
  * assert.equal(usage.spend(jti, 2), 1);
  * assert.equal(usage.spend(jti, 2), 2);
  * assert.throws(() => usage.spend(jti, 2), (e) => isFcpError(e, "FCP-3003"));
+ * assert.equal(usage.spendRequestBytes(jti, 10, 16), 10);
+ * assert.equal(usage.addBytes(jti, 9), 19);
+ * assert.throws(() => usage.spendRequestBytes(jti, 1, 16), (e) => isFcpError(e, "FCP-3003"));
  * ```
  */
 export class TokenUsage {
   readonly #get: StatementSync;
   readonly #bump: StatementSync;
+  readonly #getBytes: StatementSync;
+  readonly #addBytes: StatementSync;
 
   /** Use the table of an open host database. */
   constructor(db: DatabaseSync) {
@@ -35,12 +44,46 @@ export class TokenUsage {
       `INSERT INTO token_usage (jti, calls) VALUES (?, 1)
        ON CONFLICT (jti) DO UPDATE SET calls = calls + 1 RETURNING calls`,
     );
+    this.#getBytes = db.prepare("SELECT bytes FROM token_usage WHERE jti = ?");
+    this.#addBytes = db.prepare(
+      `INSERT INTO token_usage (jti, calls, bytes) VALUES (?, 0, ?)
+       ON CONFLICT (jti) DO UPDATE SET bytes = bytes + excluded.bytes RETURNING bytes`,
+    );
   }
 
   /** Calls made with a token so far. */
   calls(jti: Uint8Array): number {
     const r = this.#get.get(jti) as { calls: number | bigint } | undefined;
     return r === undefined ? 0 : Number(r.calls);
+  }
+
+  /** Bytes moved with a token so far. */
+  bytes(jti: Uint8Array): number {
+    const r = this.#getBytes.get(jti) as { bytes: number | bigint } | undefined;
+    return r === undefined ? 0 : Number(r.bytes);
+  }
+
+  /**
+   * Refuse (`FCP-3003`) a request of `requestBytes` when the bytes moved so far plus it exceed
+   * `max`; otherwise count them and return the new total.
+   */
+  spendRequestBytes(jti: Uint8Array, requestBytes: number, max: number): number {
+    const used = this.bytes(jti);
+    if (used + requestBytes > max) {
+      throw new FcpError(
+        "FCP-3003",
+        `the token allows ${max} byte(s); ${used} are used and this request needs ${requestBytes}`,
+      );
+    }
+    return this.addBytes(jti, requestBytes);
+  }
+
+  /** Count `n` more bytes (a response); returns the new total. */
+  addBytes(jti: Uint8Array, n: number): number {
+    if (!Number.isSafeInteger(n) || n < 0) {
+      throw new FcpError("FCP-1040", "a byte count must be a non-negative integer");
+    }
+    return Number((this.#addBytes.get(jti, n) as { bytes: number | bigint }).bytes);
   }
 
   /**

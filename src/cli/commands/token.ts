@@ -103,12 +103,14 @@ export const tokenMint: CliCommand = {
   path: ["token", "mint"],
   summary: "Mint a capability token signed by this node's issuance key",
   usage:
-    "fcp token mint --zone Z --cap C --op O [--op O2] --ttl SECONDS [--holder NODE] [--principal P] [--resource-allow P] [--credential-allow ID] [--out FILE] [--json]",
+    "fcp token mint --zone Z --cap C --op O [--op O2] --ttl SECONDS [--holder NODE] [--principal P] [--resource-allow P] [--credential-allow ID] [--max-calls N] [--max-bytes N] [--out FILE] [--json]",
   description: [
     "Creates an owner-signed CapabilityObject granting C (operations O...) in zone Z, stores it",
     "in FCP_HOME/capabilities, and mints a COSE_Sign1 token (WIRE.md §6) signed by this node's",
     "attested issuance key: aud = zone, nbf = iat = now, exp = now + ttl, a random 16-byte jti,",
     "grants and grant_object_ids. --holder binds it to one node (holder proof, WIRE.md §5b).",
+    "--max-calls and --max-bytes limit what the token may do over its lifetime; the node counts",
+    "calls and bytes (request + response JSON) per token and refuses the rest (FCP-3003).",
     "Writes the token as hex to --out (mode 0600) or stdout.",
   ].join("\n"),
   options: {
@@ -143,10 +145,27 @@ export const tokenMint: CliCommand = {
       valueName: "P",
       description: "resource glob the token is limited to (repeatable)",
     },
+    "max-calls": { type: "string", valueName: "N", description: "most calls (max_calls)" },
+    "max-bytes": {
+      type: "string",
+      valueName: "N",
+      description: "most bytes moved, request + response (max_bytes)",
+    },
     out: { type: "string", valueName: "FILE", description: "write the token here (mode 0600)" },
   },
   async run(ctx) {
     const zone = zoneOption(ctx);
+    const limit = (name: "max-calls" | "max-bytes"): number | undefined => {
+      const t = ctx.string(name);
+      if (t === undefined) return undefined;
+      const n = Number(t);
+      if (!/^[1-9][0-9]{0,15}$/.test(t) || !Number.isSafeInteger(n)) {
+        throw new UsageError(`--${name} must be a positive integer`);
+      }
+      return n;
+    };
+    const maxCalls = limit("max-calls");
+    const maxBytes = limit("max-bytes");
     const cap = canonical(required(ctx, "cap"), "--cap");
     const ops = ctx.strings("op").map((o) => canonical(o, "--op"));
     if (ops.length === 0) throw new UsageError("--op is required");
@@ -177,6 +196,8 @@ export const tokenMint: CliCommand = {
       ...(principal === undefined ? {} : { principal }),
       ...(allow.length === 0 ? {} : { resourceAllow: allow }),
       ...(credentials.length === 0 ? {} : { credentialAllow: credentials }),
+      ...(maxCalls === undefined ? {} : { maxCalls }),
+      ...(maxBytes === undefined ? {} : { maxBytes }),
     }, now);
     const token = minted.token;
     const objectId = minted.grantObjectId;
