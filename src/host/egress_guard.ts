@@ -32,10 +32,12 @@
  * 9. `egress.allowed`, then `secret.access` when a credential is injected, are reported
  *    (awaited: an event sink failure aborts the request before anything is sent).
  * 10. The request goes through the guard's SOCKS5 tunnel (`_egress_tunnel.ts`) to a vetted
- *    address only (§7.3 step 8; no second DNS lookup, so no rebinding), TLS end to end with
+ *    address only (§7.3 step 8; no second DNS lookup, so no rebinding; `NO_PROXY` cannot
+ *    route around the tunnel), TLS end to end with
  *    the host name's SNI and certificate checks, `redirect: "manual"` (§7.3 "Redirect
  *    handling": the connector follows a redirect by calling the guard again, so each hop is
- *    re-validated from step 1).
+ *    re-validated from step 1; a request of the same invoke to a `Location` this guard
+ *    returned is that chain's next hop, and a hop beyond `max_redirects` is refused).
  * 11. Timeouts: `connect_timeout_ms` bounds DNS and the TCP connect, `total_timeout_ms` the
  *    whole call (`FCP-6003`). The body is read as a stream and cut at `max_response_bytes`:
  *    the response then has `truncated: true` and exactly `max_response_bytes` bytes, and the
@@ -205,6 +207,79 @@ function positive(n: unknown): n is number {
   return typeof n === "number" && Number.isSafeInteger(n) && n > 0;
 }
 
+const NO_PROXY_VARS = ["NO_PROXY", "no_proxy"] as const;
+
+/**
+ * An HTTP client whose every connection goes through `proxy` (the guard's tunnel). Deno reads
+ * `NO_PROXY` / `no_proxy` when a client is created, and a host they name would bypass even an
+ * explicit proxy: `fetch` would then resolve the name itself and dial whatever that answers,
+ * which undoes the vetting and the pinning. So they are hidden from the process environment
+ * for the (synchronous) creation and put back right after. Without the permission to do that
+ * the guard fails closed.
+ */
+function tunnelClient(opts: Deno.CreateHttpClientOptions): Deno.HttpClient {
+  const saved: [string, string][] = [];
+  try {
+    for (const name of NO_PROXY_VARS) {
+      const v = Deno.env.get(name);
+      if (v !== undefined) {
+        saved.push([name, v]);
+        Deno.env.delete(name);
+      }
+    }
+  } catch (e) {
+    for (const [n, v] of saved) Deno.env.set(n, v);
+    throw new FcpError(
+      "FCP-9001",
+      "the egress guard needs env access to NO_PROXY and no_proxy (--allow-env)",
+      { cause: e },
+    );
+  }
+  try {
+    return Deno.createHttpClient(opts);
+  } finally {
+    for (const [n, v] of saved) Deno.env.set(n, v);
+  }
+}
+
+/**
+ * Redirects returned per invoke request: the absolute URL each `Location` points at and the
+ * hop it would be. A later request of the same invoke to that URL is that hop. Bounded: the
+ * oldest requests are forgotten first (a forgotten chain starts again at hop 0, so the bound
+ * only matters for calls that outlive thousands of others).
+ */
+class RedirectLedger {
+  static readonly MAX_REQUESTS = 1024;
+  static readonly MAX_PER_REQUEST = 64;
+  readonly #byRequest = new Map<string, Map<string, number>>();
+
+  /** The hop a request to `href` is within `requestId` (0: not a redirect target). */
+  hopOf(requestId: string, href: string): number {
+    return this.#byRequest.get(requestId)?.get(href) ?? 0;
+  }
+
+  /** Note that a response to `from` in `requestId` redirected to `location` (hop `hop`). */
+  returned(requestId: string, from: URL, location: string, hop: number): void {
+    let href: string;
+    try {
+      href = new URL(location, from).href;
+    } catch {
+      return; // not a URL: nothing can follow it
+    }
+    let m = this.#byRequest.get(requestId);
+    if (m === undefined) {
+      if (this.#byRequest.size >= RedirectLedger.MAX_REQUESTS) {
+        const oldest = this.#byRequest.keys().next();
+        if (oldest.done !== true) this.#byRequest.delete(oldest.value);
+      }
+      m = new Map();
+      this.#byRequest.set(requestId, m);
+    }
+    if (m.size >= RedirectLedger.MAX_PER_REQUEST && !m.has(href)) return;
+    m.set(href, Math.max(hop, m.get(href) ?? 0));
+  }
+}
+
 /** Per-call deadline bookkeeping: the total budget and the caller's signal. */
 class Deadline {
   readonly controller = new AbortController();
@@ -319,6 +394,7 @@ export class EgressGuard {
   readonly #onEvent: ((e: EgressEvent) => void | Promise<void>) | undefined;
   #tunnel: EgressTunnel | undefined;
   #closed = false;
+  readonly #redirects = new RedirectLedger();
 
   /**
    * @param opts Resolver, credential store, operator `allowCidrs` (`FCP-1040` on a bad
@@ -442,6 +518,15 @@ export class EgressGuard {
     located(target);
     const hostPort = `${target.host}:${target.port}`;
     checkHost(target, c, op);
+    // A hop of a redirect chain this guard returned within the same call (§7.3 "Redirect
+    // handling": at most max_redirects hops).
+    const hop = this.#redirects.hopOf(ctx.requestId, target.url.href);
+    if (hop > c.maxRedirects) {
+      throw new FcpError(
+        "FCP-3008",
+        `redirect hop ${hop} to ${hostPort} exceeds max_redirects ${c.maxRedirects} of ${op}`,
+      );
+    }
     // 5. TLS constraints we can or cannot honour.
     if (c.spkiPins.length > 0) {
       throw new FcpError(
@@ -489,7 +574,14 @@ export class EgressGuard {
         headers.push(credentialHeader);
       }
       // 10–11. Send through the pinning tunnel.
-      return await this.#send(target, method, headers, req.body, addresses, c, deadline);
+      const res = await this.#send(target, method, headers, req.body, addresses, c, deadline);
+      if (res.status >= 300 && res.status < 400) {
+        const location = res.headers.find(([n]) => n === "location")?.[1];
+        if (location !== undefined) {
+          this.#redirects.returned(ctx.requestId, target.url, location, hop + 1);
+        }
+      }
+      return res;
     } finally {
       deadline.dispose();
     }
@@ -638,7 +730,7 @@ export class EgressGuard {
       connectTimeoutMs: c.connectTimeoutMs,
       signal: deadline.signal,
     });
-    const client = Deno.createHttpClient({
+    const client = tunnelClient({
       proxy: {
         url: `socks5h://127.0.0.1:${tunnel.port}`,
         basicAuth: { username: ticket.username, password: ticket.password },
