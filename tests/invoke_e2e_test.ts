@@ -236,6 +236,7 @@ Deno.test("e2e: fcp.http refused by the egress guard for private and metadata ta
           token,
         });
       // Without --allow-host, a loopback service is not in the allow list.
+      const denied: string[] = [];
       assert.equal(
         (await c.api("POST", "/v1/connectors/fcp.http/activate", { zone: ZONE })).status,
         200,
@@ -249,6 +250,7 @@ Deno.test("e2e: fcp.http refused by the egress guard for private and metadata ta
       ) {
         const r = await get(url);
         assert.equal(r.json.code, "FCP-3008", `${url}: ${JSON.stringify(r.json)}`);
+        denied.push(String((r.json.details as { request_id?: string } | undefined)?.request_id));
       }
       // The operator allows this one host:port (a name our test DNS maps to loopback), and
       // config.json admits loopback addresses.
@@ -264,6 +266,13 @@ Deno.test("e2e: fcp.http refused by the egress guard for private and metadata ta
       try {
         const types = audit.tail(ZONE, 50).map((e) => e.event.eventType);
         assert.ok(types.includes("egress.denied"));
+        // Each denial is on the chain under its invoke's request id.
+        const deniedIds = audit.tail(ZONE, 50)
+          .filter((e) => e.event.eventType === "egress.denied")
+          .map((e) => toHex(e.event.correlationId));
+        for (const id of denied) {
+          assert.ok(deniedIds.includes(id.replaceAll("-", "")), `no egress.denied event for ${id}`);
+        }
         assert.ok(types.includes("invoke"));
         assert.equal(audit.verify(ZONE).ok, true);
       } finally {

@@ -13,7 +13,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { ZoneKeyring } from "../authority/mod.ts";
+import { uuidToBytes, type ZoneKeyring } from "../authority/mod.ts";
 import { equalBytes, FcpError, toHex } from "../core/mod.ts";
 import { parseZoneId, type ZoneId } from "../model/mod.ts";
 import {
@@ -445,6 +445,14 @@ export class ConnectorHost implements ConnectorResolver {
     for (const h of opts.allowHosts ?? []) {
       if (!HOST_PORT_RE.test(h)) throw new FcpError("FCP-1040", `${h} is not a host:port`);
     }
+    // Extra hosts widen the operations that already reach out, never give network to one that
+    // declares none (spec §7.3: an operation without network_constraints makes no calls).
+    if ((opts.allowHosts?.length ?? 0) > 0 && !manifest.operations.some((o) => o.network)) {
+      throw new FcpError(
+        "FCP-3008",
+        `${connectorId} declares no operation with network_constraints; --allow-host does not apply`,
+      );
+    }
     const previous = this.#registry.instance(connectorId, z);
     const instance = this.#registry.setInstance({
       connectorId,
@@ -589,7 +597,7 @@ export class ConnectorHost implements ConnectorResolver {
     }
     const op = manifest.operations.find((o) => o.id === call.operation);
     const base = op?.network ?? denyAll();
-    const constraints = extraHosts.length === 0
+    const constraints = extraHosts.length === 0 || op?.network === undefined
       ? base
       : { ...base, hostAllow: [...new Set([...base.hostAllow, ...extraHosts])] };
     return await guard.fetch(req, {
@@ -616,9 +624,16 @@ export class ConnectorHost implements ConnectorResolver {
     } catch {
       return;
     }
+    // The invoke's request id is the correlation id, so the event joins the invoke's own
+    // events and its `fcp explain` record (which carries the host and the reason).
+    let correlationId: Uint8Array | undefined;
+    try {
+      correlationId = uuidToBytes(e.requestId);
+    } catch { /* not an invoke request id: a random correlation id */ }
     await this.#o.audit.append(zone, {
       eventType: e.type,
       actor: `connector:${e.connectorId}`,
+      ...(correlationId === undefined ? {} : { correlationId }),
       connectorId: e.connectorId,
       operation: e.operation,
       occurredAt: this.#now(),

@@ -104,6 +104,13 @@ Deno.test("connector host: activation binds one zone, derives the sandbox and re
       s.host.activate("fcp.fs", "z:work", { grantRead: ["relative/dir"] }),
       (e) => isFcpError(e, "FCP-1040"),
     );
+    await assert.rejects(
+      s.host.activate("fcp.fs", "z:work", { grantRead: [granted], allowHosts: ["evil.test:443"] }),
+      (e) =>
+        isFcpError(e, "FCP-3008") &&
+        /declares no operation with network_constraints/.test(e.message),
+      "--allow-host gives no network to a connector that declares none",
+    );
     const st = await s.host.activate("fcp.fs", "z:work", { grantRead: [granted] });
     assert.equal(st.instance_id, "fcp.fs:z:work");
     const spec = s.launched.at(-1)!;
