@@ -38,7 +38,7 @@
  *    handling": the connector follows a redirect by calling the guard again, so each hop is
  *    re-validated from step 1; a request of the same invoke to a `Location` this guard
  *    returned is that chain's next hop, and a hop beyond `max_redirects` is refused).
- * 11. Timeouts: `connect_timeout_ms` bounds DNS and the TCP connect, `total_timeout_ms` the
+ * 11. Timeouts: `connect_timeout_ms` bounds DNS and the TCP connect together, `total_timeout_ms` the
  *    whole call (`FCP-6003`). The body is read as a stream and cut at `max_response_bytes`:
  *    the response then has `truncated: true` and exactly `max_response_bytes` bytes, and the
  *    rest is not read.
@@ -551,7 +551,13 @@ export class EgressGuard {
     // 8. DNS and the address policy.
     const deadline = new Deadline(c.totalTimeoutMs, ctx.signal);
     try {
+      const dnsStart = performance.now();
       const addresses = await this.#vettedAddresses(target, c, deadline);
+      // One connect budget for the lookup and the TCP connect together (§7.3).
+      const connectLeftMs = Math.max(
+        1,
+        Math.floor(c.connectTimeoutMs - (performance.now() - dnsStart)),
+      );
       // 9. Audit before anything is sent.
       await this.#emit({
         type: "egress.allowed",
@@ -574,7 +580,15 @@ export class EgressGuard {
         headers.push(credentialHeader);
       }
       // 10–11. Send through the pinning tunnel.
-      const res = await this.#send(target, method, headers, req.body, addresses, c, deadline);
+      const res = await this.#send(
+        target,
+        method,
+        headers,
+        req.body,
+        addresses,
+        { ...c, connectTimeoutMs: connectLeftMs },
+        deadline,
+      );
       if (res.status >= 300 && res.status < 400) {
         const location = res.headers.find(([n]) => n === "location")?.[1];
         if (location !== undefined) {
@@ -627,6 +641,9 @@ export class EgressGuard {
     if (target.literal) {
       answers = [target.host];
     } else {
+      // An aborted call (caller or deadline) asks nothing more of DNS.
+      const gone = deadline.abortError(`resolving ${target.host}`);
+      if (gone !== undefined) throw gone;
       let raw: unknown;
       try {
         raw = await bounded(

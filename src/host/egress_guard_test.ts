@@ -1052,12 +1052,14 @@ Deno.test("the caller's AbortSignal aborts with FCP-6003; an FcpError reason is 
   } finally {
     clearTimeout(timer);
   }
-  // Already aborted: nothing is sent.
+  // Already aborted: nothing is sent, and DNS is not asked.
   const before = silent.accepted;
+  const lookups = h.lookups.length;
   const done = new AbortController();
   done.abort();
   await refused(h.guard.fetch(get(url), ctx(c, { signal: done.signal })), "FCP-6003");
   assert.equal(silent.accepted, before);
+  assert.equal(h.lookups.length, lookups);
 });
 
 // ---------------------------------------------------------------------------------------------

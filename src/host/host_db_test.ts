@@ -58,8 +58,10 @@ Deno.test("token usage: byte counts refuse what does not fit and reject bad coun
   try {
     const usage = new TokenUsage(db);
     const jti = new Uint8Array(16).fill(5);
-    assert.equal(usage.spendRequestBytes(jti, 100, 100), 100);
-    assert.throws(() => usage.spendRequestBytes(jti, 1, 100), (e) => isFcpError(e, "FCP-3003"));
+    usage.checkBytes(jti, 100, 100);
+    assert.equal(usage.bytes(jti), 0);
+    assert.equal(usage.addBytes(jti, 100), 100);
+    assert.throws(() => usage.checkBytes(jti, 1, 100), (e) => isFcpError(e, "FCP-3003"));
     assert.equal(usage.bytes(jti), 100);
     assert.throws(() => usage.addBytes(jti, -1), (e) => isFcpError(e, "FCP-1040"));
     assert.throws(() => usage.addBytes(jti, 1.5), (e) => isFcpError(e, "FCP-1040"));

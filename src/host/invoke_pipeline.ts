@@ -738,40 +738,43 @@ export class InvokePipeline {
     }
     s.passed.push("idempotency");
 
-    // The token's max_calls (counted only for calls that go on to run; replays above do not).
-    const maxCalls = s.granted.verified.constraints?.maxCalls;
-    if (maxCalls !== undefined) {
+    // The token's max_bytes (spec §7: request + response, as canonical JSON) and max_calls
+    // (counted only for calls that go on to run; replays above do not). Both are checked
+    // before either is counted.
+    const limits = s.granted.verified.constraints;
+    const maxBytes = limits?.maxBytes;
+    const maxCalls = limits?.maxCalls;
+    const requestBytes = maxBytes === undefined
+      ? 0
+      : utf8(canonicalJson(call.input ?? null)).length;
+    const usageCheck = (check: () => unknown, hint: string, reason: string) => {
       try {
-        d.usage.spend(s.granted.jti, maxCalls);
+        check();
       } catch (e) {
         throw fromError(
           e,
           "usage",
           { kind: "capability_token", id: toHex(s.granted.tokenId) },
-          "ask for a new token; this one has used all its calls",
-          () => "capability.calls_exhausted",
+          hint,
+          () => reason,
         );
       }
-    }
-    // The token's max_bytes (spec §7: request + response bytes, as canonical JSON).
-    const maxBytes = s.granted.verified.constraints?.maxBytes;
+    };
     if (maxBytes !== undefined) {
-      try {
-        d.usage.spendRequestBytes(
-          s.granted.jti,
-          utf8(canonicalJson(call.input ?? null)).length,
-          maxBytes,
-        );
-      } catch (e) {
-        throw fromError(
-          e,
-          "usage",
-          { kind: "capability_token", id: toHex(s.granted.tokenId) },
-          "ask for a new token; this one has moved all the bytes it allows",
-          () => "capability.bytes_exhausted",
-        );
-      }
+      usageCheck(
+        () => d.usage.checkBytes(s.granted.jti, requestBytes, maxBytes),
+        "ask for a new token; this one has moved all the bytes it allows",
+        "capability.bytes_exhausted",
+      );
     }
+    if (maxCalls !== undefined) {
+      usageCheck(
+        () => d.usage.spend(s.granted.jti, maxCalls),
+        "ask for a new token; this one has used all its calls",
+        "capability.calls_exhausted",
+      );
+    }
+    if (maxBytes !== undefined) d.usage.addBytes(s.granted.jti, requestBytes);
     s.passed.push("usage");
 
     // 10. intent

@@ -391,6 +391,10 @@ Deno.test("pipeline: max_bytes counts request + response; a request over what is
     assert.equal(fx.calls.length, 3);
     // Another token is counted on its own.
     await fx.pipeline.invoke(call({ token: await fx.mint({ maxBytes: 120 }) }));
+    // A bytes refusal does not spend a call: max_calls 1 still has its call afterwards.
+    const both = await fx.mint({ maxBytes: 20, maxCalls: 1 });
+    await refused(fx, call({ token: both, input: { q: "x".repeat(30) } }), "FCP-3003");
+    await fx.pipeline.invoke(call({ token: both }));
   });
 });
 

@@ -26,9 +26,9 @@ import { FcpError } from "../core/mod.ts";
  * assert.equal(usage.spend(jti, 2), 1);
  * assert.equal(usage.spend(jti, 2), 2);
  * assert.throws(() => usage.spend(jti, 2), (e) => isFcpError(e, "FCP-3003"));
- * assert.equal(usage.spendRequestBytes(jti, 10, 16), 10);
- * assert.equal(usage.addBytes(jti, 9), 19);
- * assert.throws(() => usage.spendRequestBytes(jti, 1, 16), (e) => isFcpError(e, "FCP-3003"));
+ * usage.checkBytes(jti, 10, 16);
+ * assert.equal(usage.addBytes(jti, 10), 10);
+ * assert.throws(() => usage.checkBytes(jti, 7, 16), (e) => isFcpError(e, "FCP-3003"));
  * ```
  */
 export class TokenUsage {
@@ -65,9 +65,9 @@ export class TokenUsage {
 
   /**
    * Refuse (`FCP-3003`) a request of `requestBytes` when the bytes moved so far plus it exceed
-   * `max`; otherwise count them and return the new total.
+   * `max`. Counts nothing ({@link addBytes} does).
    */
-  spendRequestBytes(jti: Uint8Array, requestBytes: number, max: number): number {
+  checkBytes(jti: Uint8Array, requestBytes: number, max: number): void {
     const used = this.bytes(jti);
     if (used + requestBytes > max) {
       throw new FcpError(
@@ -75,10 +75,9 @@ export class TokenUsage {
         `the token allows ${max} byte(s); ${used} are used and this request needs ${requestBytes}`,
       );
     }
-    return this.addBytes(jti, requestBytes);
   }
 
-  /** Count `n` more bytes (a response); returns the new total. */
+  /** Count `n` more bytes (a request or a response); returns the new total. */
   addBytes(jti: Uint8Array, n: number): number {
     if (!Number.isSafeInteger(n) || n < 0) {
       throw new FcpError("FCP-1040", "a byte count must be a non-negative integer");
