@@ -43,6 +43,9 @@
  *    the response then has `truncated: true` and exactly `max_response_bytes` bytes, and the
  *    rest is not read.
  *
+ * A response that echoes an injected credential has it replaced by `[redacted]` (headers and
+ * body) before the connector sees it.
+ *
  * The body is decoded: the guard lets `fetch` negotiate `gzip, br` and decode them, and drops
  * the then-stale `content-encoding` / `content-length` response headers. The cap counts
  * decoded bytes, so a compression bomb stops at the cap.
@@ -278,6 +281,60 @@ class RedirectLedger {
     if (m.size >= RedirectLedger.MAX_PER_REQUEST && !m.has(href)) return;
     m.set(href, Math.max(hop, m.get(href) ?? 0));
   }
+}
+
+const REDACTED = "[redacted]";
+const REDACTED_BYTES = new TextEncoder().encode(REDACTED);
+
+function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from: number): number {
+  const first = needle[0]!;
+  const last = hay.length - needle.length;
+  for (let i = hay.indexOf(first, from); i !== -1 && i <= last; i = hay.indexOf(first, i + 1)) {
+    let j = 1;
+    while (j < needle.length && hay[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+  }
+  return -1;
+}
+
+function replaceBytes(hay: Uint8Array, needle: Uint8Array): Uint8Array {
+  let at = indexOfBytes(hay, needle, 0);
+  if (at === -1) return hay;
+  const parts: Uint8Array[] = [];
+  let from = 0;
+  while (at !== -1) {
+    parts.push(hay.subarray(from, at), REDACTED_BYTES);
+    from = at + needle.length;
+    at = indexOfBytes(hay, needle, from);
+  }
+  parts.push(hay.subarray(from));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/**
+ * The response with every occurrence of the injected header value, and of the secret in it
+ * (the part after an auth scheme), replaced by `[redacted]` in header values and the body.
+ * A secret cut by the `max_response_bytes` boundary can leave a prefix (residual, docs).
+ */
+function scrubSecret(res: EgressHttpResponse, headerValue: string): EgressHttpResponse {
+  const space = headerValue.indexOf(" ");
+  const secrets = [headerValue, space > 0 ? headerValue.slice(space + 1) : ""]
+    .filter((x) => x.length >= 4);
+  let body = res.body;
+  let headers = res.headers;
+  for (const secret of secrets) {
+    body = replaceBytes(body, new TextEncoder().encode(secret));
+    headers = headers.map(([n, v]) => [n, v.replaceAll(secret, REDACTED)] as [string, string]);
+  }
+  return body === res.body && headers.every((h, i) => h[1] === res.headers[i]![1])
+    ? res
+    : { ...res, headers, body };
 }
 
 /** Per-call deadline bookkeeping: the total budget and the caller's signal. */
@@ -580,7 +637,7 @@ export class EgressGuard {
         headers.push(credentialHeader);
       }
       // 10–11. Send through the pinning tunnel.
-      const res = await this.#send(
+      let res = await this.#send(
         target,
         method,
         headers,
@@ -589,6 +646,9 @@ export class EgressGuard {
         { ...c, connectTimeoutMs: connectLeftMs },
         deadline,
       );
+      // An upstream that echoes the injected credential (in a header or the body) must not
+      // hand it to the connector, which is never to see the raw secret (§7.3.1).
+      if (credentialHeader !== undefined) res = scrubSecret(res, credentialHeader[1]);
       if (res.status >= 300 && res.status < 400) {
         const location = res.headers.find(([n]) => n === "location")?.[1];
         if (location !== undefined) {

@@ -818,6 +818,35 @@ Deno.test("an allowed credential is injected into the upstream request, audited,
   });
 });
 
+Deno.test("a response that echoes the injected credential reaches the connector redacted", async () => {
+  await withStore(async (store) => {
+    // An upstream that reflects the Authorization header in a header and (twice) in the body.
+    await using server = serve((req) => {
+      const auth = req.headers.get("authorization") ?? "";
+      const raw = auth.replace(/^Bearer /, "");
+      return new Response(`you sent ${auth}; token=${raw}; again ${raw}`, {
+        headers: { "x-echo": auth },
+      });
+    });
+    const hostPort = `api.test:${server.port}`;
+    await store.put(
+      { id: CRED, header: "authorization", scheme: "Bearer", hosts: [hostPort] },
+      SECRET,
+    );
+    await using h = harness({ "api.test": ["127.0.0.1"] }, {
+      credentials: store,
+      allowCidrs: ["127.0.0.1/32"],
+    });
+    const c = net({ hostAllow: [hostPort], credentialAllow: [CRED] });
+    const res = await h.guard.fetch(get(`http://${hostPort}/`, [], CRED), ctx(c));
+    const body = text(res.body);
+    assert.ok(!body.includes(SECRET), body);
+    assert.equal(body, "you sent [redacted]; token=[redacted]; again [redacted]");
+    assert.deepEqual(res.headers.find(([n]) => n === "x-echo"), ["x-echo", "[redacted]"]);
+    assert.ok(!JSON.stringify(res).includes(SECRET));
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // TLS (step 10): the host name's SNI and certificate checks, extra CA roots
 
