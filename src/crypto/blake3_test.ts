@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { blake3 as nobleBlake3 } from "@noble/hashes/blake3.js";
 import { fromHex, isFcpError, toHex, utf8 } from "../core/mod.ts";
-import { blake3, blake3Keyed, createBlake3 } from "./blake3.ts";
+import { blake3, blake3Keyed, blake3Parts, createBlake3 } from "./blake3.ts";
 import { detBytes, loadInterop, s } from "./_test_util.ts";
 
 const SIZES = [0, 1, 63, 64, 65, 1023, 1024, 1025, 2048, 4095, 4096, 4097, 16385, 100_000, 1 << 20];
@@ -102,4 +102,30 @@ Deno.test("refusals: key length FCP-2002, output length FCP-1040", () => {
       (e) => isFcpError(e, "FCP-1040"),
     );
   }
+});
+
+Deno.test("blake3Parts: pooled hashers give the bytes of fresh ones, for any sizes, keys and interleavings", () => {
+  const rnd = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+  const keys = [undefined, rnd(32), rnd(32)];
+  for (let i = 0; i < 200; i++) {
+    const key = keys[i % 3];
+    const sizes = [0, 1, 63, 64, 65, 1023, 1024, 1025, 4096, 9000];
+    const parts = [rnd(sizes[i % sizes.length]!), rnd(sizes[(i * 7) % sizes.length]!)];
+    const fresh = createBlake3(key);
+    for (const p of parts) fresh.update(p);
+    const outLen = 1 + (i % 64);
+    assert.deepEqual(blake3Parts(parts, key, outLen), fresh.digest(outLen));
+  }
+  // A key mutated after use does not leak into the pooled hasher's results.
+  const k = rnd(32);
+  const a = blake3Parts([rnd(10)], k);
+  const msg = rnd(100);
+  const before = blake3Parts([msg], k);
+  const copy = k.slice();
+  k.fill(0);
+  assert.deepEqual(blake3Parts([msg], copy), before);
+  assert.notDeepEqual(blake3Parts([msg], k), before);
+  assert.equal(a.length, 32);
+  assert.throws(() => blake3Parts([msg], new Uint8Array(31)), /FCP-2002/);
+  assert.throws(() => blake3Parts([msg], undefined, 65), /FCP-1040/);
 });

@@ -6,7 +6,7 @@
  *
  * @module
  */
-export { blake3, type Blake3Hasher, blake3Keyed, createBlake3 } from "./blake3.ts";
+export { blake3, type Blake3Hasher, blake3Keyed, blake3Parts, createBlake3 } from "./blake3.ts";
 export { hkdfSha256, hmacSha256, sha256 } from "./sha256.ts";
 export { randomBytes } from "./random.ts";
 export { constantTimeEqual } from "./constant_time.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { FcpError, utf8 } from "../core/mod.ts";
-import { createBlake3 } from "../crypto/mod.ts";
+import { blake3Parts } from "../crypto/mod.ts";
 
 const KID_DOMAIN = utf8("fcp.kid.v2");
 
@@ -20,5 +20,5 @@ const KID_DOMAIN = utf8("fcp.kid.v2");
  */
 export function keyId(publicKey: Uint8Array): Uint8Array {
   if (publicKey.length !== 32) throw new FcpError("FCP-2002", "public key must be 32 bytes");
-  return createBlake3().update(KID_DOMAIN).update(publicKey).digest().slice(0, 8);
+  return blake3Parts([KID_DOMAIN, publicKey]).slice(0, 8);
 }

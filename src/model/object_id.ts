@@ -4,7 +4,7 @@
  * @module
  */
 import { concatBytes, FcpError, fromHex, toHex, utf8 } from "../core/mod.ts";
-import { blake3, createBlake3 } from "../crypto/mod.ts";
+import { blake3, blake3Parts } from "../crypto/mod.ts";
 import { parseZoneId, type ZoneId } from "./zone_id.ts";
 
 /** A 32-byte object id. */
@@ -33,12 +33,7 @@ export function objectIdKeyed(
 ): ObjectId {
   if (objectIdKey.length !== 32) throw new FcpError("FCP-2002", "ObjectIdKey must be 32 bytes");
   if (schemaHash.length !== 32) throw new FcpError("FCP-1012", "SchemaHash must be 32 bytes");
-  return createBlake3(objectIdKey)
-    .update(OBJECT_DOMAIN)
-    .update(utf8(parseZoneId(zone)))
-    .update(schemaHash)
-    .update(content)
-    .digest();
+  return blake3Parts([OBJECT_DOMAIN, utf8(parseZoneId(zone)), schemaHash, content], objectIdKey);
 }
 
 /**

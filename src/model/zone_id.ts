@@ -4,7 +4,7 @@
  * @module
  */
 import { FcpError, utf8 } from "../core/mod.ts";
-import { createBlake3 } from "../crypto/mod.ts";
+import { blake3Parts } from "../crypto/mod.ts";
 
 /** A validated zone id string such as `z:work`. */
 export type ZoneId = string & { readonly __zoneId?: never };
@@ -93,7 +93,7 @@ const ZONE_HASH_DOMAIN = utf8("FCP2-ZONE-ID-V1");
  * ```
  */
 export function zoneIdHash(zone: ZoneId | string): Uint8Array {
-  return createBlake3().update(ZONE_HASH_DOMAIN).update(utf8(parseZoneId(zone))).digest();
+  return blake3Parts([ZONE_HASH_DOMAIN, utf8(parseZoneId(zone))]);
 }
 
 /**

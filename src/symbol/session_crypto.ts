@@ -13,7 +13,7 @@
  * @module
  */
 import { FcpError, utf8 } from "../core/mod.ts";
-import { constantTimeEqual, createBlake3, hkdfSha256, hmacSha256 } from "../crypto/mod.ts";
+import { blake3Parts, constantTimeEqual, hkdfSha256, hmacSha256 } from "../crypto/mod.ts";
 
 /** A session crypto suite: 1 = X25519/HKDF-SHA256/HMAC-SHA256, 2 = …/keyed BLAKE3 (spec §4.2). */
 export type SessionSuite = 1 | 2;
@@ -236,7 +236,7 @@ export function sessionMac(
   }
   const prefix = new Uint8Array(25);
   writeMacPrefix(prefix, sessionId, direction, seq);
-  return createBlake3(key).update(prefix).update(frame).digest(SESSION_MAC_BYTES);
+  return blake3Parts([prefix, frame], key, SESSION_MAC_BYTES);
 }
 
 /**
