@@ -42,7 +42,11 @@ import type { WorkerLaunchSpec } from "./connector_worker.ts";
 import type { EgressEvent, EgressGuard, EgressHttpRequest } from "./egress_guard.ts";
 import type { ConnectorResolver, ConnectorTarget } from "./invoke_pipeline.ts";
 import { sandboxPermissions } from "./manifest_sandbox.ts";
-import type { ConnectorManifest, OperationNetworkConstraints } from "./manifest_types.ts";
+import {
+  type ConnectorManifest,
+  type OperationNetworkConstraints,
+  strictNetworkConstraints,
+} from "./manifest_types.ts";
 import { manifestAllowsZone } from "./manifest_zones.ts";
 
 /** The zone that holds connector packages. */
@@ -188,22 +192,11 @@ interface Live {
 }
 
 function denyAll(): OperationNetworkConstraints {
-  return {
-    hostAllow: [],
-    cidrDeny: [],
-    denyLocalhost: true,
-    denyPrivateRanges: true,
-    denyTailnetRanges: true,
-    denyIpLiterals: true,
-    requireSni: true,
-    spkiPins: [],
-    credentialAllow: [],
-    dnsMaxIps: 16,
+  return strictNetworkConstraints({
     maxRedirects: 0,
-    connectTimeoutMs: 10_000,
     totalTimeoutMs: 30_000,
     maxResponseBytes: 1_048_576,
-  };
+  });
 }
 
 const HOST_PORT_RE = /^[a-z0-9.-]+:[0-9]{1,5}$|^\[[0-9a-f:.]+\]:[0-9]{1,5}$/;

@@ -15,7 +15,7 @@ import {
   type EgressGuardOptions,
   type EgressHttpRequest,
 } from "./egress_guard.ts";
-import type { OperationNetworkConstraints } from "./manifest_types.ts";
+import { type OperationNetworkConstraints, strictNetworkConstraints } from "./manifest_types.ts";
 
 const SECRET = "sk_live_EgressTestSecret42";
 const CRED = "cred:svc";
@@ -25,23 +25,12 @@ const CRED = "cred:svc";
 
 /** Strict defaults (all deny flags on), generous limits. */
 function net(over: Partial<OperationNetworkConstraints> = {}): OperationNetworkConstraints {
-  return {
-    hostAllow: [],
-    cidrDeny: [],
-    denyLocalhost: true,
-    denyPrivateRanges: true,
-    denyTailnetRanges: true,
-    denyIpLiterals: true,
-    requireSni: true,
-    spkiPins: [],
-    credentialAllow: [],
-    dnsMaxIps: 16,
-    maxRedirects: 5,
+  return strictNetworkConstraints({
     connectTimeoutMs: 2_000,
     totalTimeoutMs: 10_000,
     maxResponseBytes: 1 << 20,
     ...over,
-  };
+  });
 }
 
 function ctx(
@@ -785,19 +774,25 @@ Deno.test("credential refusals are FCP-3010, before DNS, and never reveal the se
   });
 });
 
+/** A Bearer credential for api.test:port (→ 127.0.0.1) in `store`, and a guard that may use it. */
+async function bearerSetup(store: CredentialStore, port: number) {
+  const hostPort = `api.test:${port}`;
+  await store.put(
+    { id: CRED, header: "authorization", scheme: "Bearer", hosts: [hostPort] },
+    SECRET,
+  );
+  const h = harness({ "api.test": ["127.0.0.1"] }, {
+    credentials: store,
+    allowCidrs: ["127.0.0.1/32"],
+  });
+  return { h, hostPort, c: net({ hostAllow: [hostPort], credentialAllow: [CRED] }) };
+}
+
 Deno.test("an allowed credential is injected into the upstream request, audited, never echoed", async () => {
   await withStore(async (store) => {
     await using server = serve();
-    const hostPort = `api.test:${server.port}`;
-    await store.put(
-      { id: CRED, header: "authorization", scheme: "Bearer", hosts: [hostPort] },
-      SECRET,
-    );
-    await using h = harness({ "api.test": ["127.0.0.1"] }, {
-      credentials: store,
-      allowCidrs: ["127.0.0.1/32"],
-    });
-    const c = net({ hostAllow: [hostPort], credentialAllow: [CRED] });
+    const { h, hostPort, c } = await bearerSetup(store, server.port);
+    await using _h = h;
     const res = await h.guard.fetch(
       get(`http://${hostPort}/`, [["x-other", "1"]], CRED),
       ctx(c, { tokenCredentialAllow: [CRED] }),
@@ -828,16 +823,8 @@ Deno.test("a response that echoes the injected credential reaches the connector 
         headers: { "x-echo": auth },
       });
     });
-    const hostPort = `api.test:${server.port}`;
-    await store.put(
-      { id: CRED, header: "authorization", scheme: "Bearer", hosts: [hostPort] },
-      SECRET,
-    );
-    await using h = harness({ "api.test": ["127.0.0.1"] }, {
-      credentials: store,
-      allowCidrs: ["127.0.0.1/32"],
-    });
-    const c = net({ hostAllow: [hostPort], credentialAllow: [CRED] });
+    const { h, hostPort, c } = await bearerSetup(store, server.port);
+    await using _h = h;
     const res = await h.guard.fetch(get(`http://${hostPort}/`, [], CRED), ctx(c));
     const body = text(res.body);
     assert.ok(!body.includes(SECRET), body);

@@ -286,6 +286,42 @@ export const MANIFEST_DEFAULTS = {
   maxRedirects: 5,
 } as const;
 
+/**
+ * Network constraints with every deny flag on, no hosts, credentials, pins or CIDR denies,
+ * and the spec's default limits (§7.3), overridden by `over`. A fresh object each call.
+ *
+ * @example
+ * ```ts
+ * import { strictNetworkConstraints } from "./manifest_types.ts";
+ * import assert from "node:assert/strict";
+ * const c = strictNetworkConstraints({ hostAllow: ["api.test:443"] });
+ * assert.equal(c.denyPrivateRanges, true);
+ * assert.deepEqual(c.hostAllow, ["api.test:443"]);
+ * assert.equal(c.maxRedirects, 5);
+ * ```
+ */
+export function strictNetworkConstraints(
+  over: Partial<OperationNetworkConstraints> = {},
+): OperationNetworkConstraints {
+  return {
+    hostAllow: [],
+    cidrDeny: [],
+    denyLocalhost: true,
+    denyPrivateRanges: true,
+    denyTailnetRanges: true,
+    denyIpLiterals: true,
+    requireSni: true,
+    spkiPins: [],
+    credentialAllow: [],
+    dnsMaxIps: MANIFEST_DEFAULTS.dnsMaxIps,
+    maxRedirects: MANIFEST_DEFAULTS.maxRedirects,
+    connectTimeoutMs: MANIFEST_DEFAULTS.connectTimeoutMs,
+    totalTimeoutMs: MANIFEST_DEFAULTS.totalTimeoutMs,
+    maxResponseBytes: MANIFEST_DEFAULTS.maxResponseBytes,
+    ...over,
+  };
+}
+
 /** Inclusive bounds of the numeric limits. */
 export const MANIFEST_BOUNDS = {
   memoryMb: [16, 4096],
