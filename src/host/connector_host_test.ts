@@ -6,11 +6,20 @@ import { AuditLog } from "./audit_log.ts";
 import { ConnectorHost, type RunningWorker } from "./connector_host.ts";
 import type { WorkerLaunchSpec } from "./connector_worker.ts";
 import { decodePackage } from "./connector_package.ts";
+import type { EgressContext, EgressGuard } from "./egress_guard.ts";
 import { openHostDb } from "./host_db.ts";
 
 const T0 = 1_700_000_000;
 
-async function setup() {
+async function setup(over: {
+  invoke?: (
+    spec: WorkerLaunchSpec,
+    op: string,
+    input: unknown,
+    requestId: string,
+  ) => Promise<unknown>;
+  egress?: EgressGuard;
+} = {}) {
   const home = await Deno.makeTempDir({ prefix: "fcp-host-" });
   const identity = await initIdentity(home, { now: T0, nodeId: "node-h" });
   const zones = await createStandardZones(identity, identity.keystore, T0);
@@ -31,7 +40,9 @@ async function setup() {
     return Promise.resolve({
       state: "ready",
       restarts: 0,
-      invoke: (op, input) => Promise.resolve({ op, input, instance: spec.instanceId }),
+      invoke: (op, input, o) =>
+        over.invoke?.(spec, op, input, o.requestId) ??
+          Promise.resolve({ op, input, instance: spec.instanceId }),
       health: () => Promise.resolve({ ok: true, heapUsedBytes: 1 }),
       shutdown: () => {
         stopped.push(spec.instanceId);
@@ -48,6 +59,7 @@ async function setup() {
     audit,
     startWorker,
     now: () => T0,
+    ...(over.egress === undefined ? {} : { egress: over.egress }),
   });
   return {
     home,
@@ -164,6 +176,60 @@ Deno.test("connector host: startActive brings back what was active; a path insta
     assert.ok(onDisk.length > 0);
     const health = await s.host.health("fcp.http");
     assert.equal(health[0]?.health, "ok");
+  } finally {
+    await Deno.remove(src, { recursive: true });
+    await s.close();
+  }
+});
+
+Deno.test("connector host: --allow-host widens only operations that declare network_constraints", async () => {
+  const seen: EgressContext[] = [];
+  const guard = {
+    fetch: (_req: unknown, ctx: EgressContext) => {
+      seen.push(ctx);
+      return Promise.resolve({
+        status: 204,
+        statusText: "",
+        url: "",
+        headers: [],
+        body: new Uint8Array(),
+        truncated: false,
+      });
+    },
+  } as unknown as EgressGuard;
+  const s = await setup({
+    egress: guard,
+    invoke: (spec, op, _input, requestId) =>
+      spec.egress({ method: "GET", url: "https://extra.test/", headers: [] }, {
+        operation: op,
+        requestId,
+      }),
+  });
+  const src = await Deno.makeTempDir();
+  try {
+    // fcp.http with its second operation's network_constraints removed.
+    const root = new URL("../../connectors/", import.meta.url);
+    for (const dir of ["http", "_sdk"]) {
+      await Deno.mkdir(`${src}/${dir}`);
+      for await (const e of Deno.readDir(new URL(`${dir}/`, root))) {
+        if (e.isFile) {
+          await Deno.copyFile(new URL(`${dir}/${e.name}`, root), `${src}/${dir}/${e.name}`);
+        }
+      }
+    }
+    const text = await Deno.readTextFile(`${src}/http/manifest.toml`);
+    const at = text.lastIndexOf("[operations.network_constraints]");
+    const end = text.indexOf("[operations.ai_hints]", at);
+    await Deno.writeTextFile(`${src}/http/manifest.toml`, text.slice(0, at) + text.slice(end));
+    await s.host.install(`${src}/http`);
+    await s.host.activate("fcp.http", "z:work", { allowHosts: ["extra.test:443"] });
+    const target = s.host.target("fcp.http", "z:work");
+    assert.ok("run" in target);
+    await target.run("http_get", {}, { requestId: "r-get" });
+    await target.run("http_post", {}, { requestId: "r-post" });
+    const byOp = new Map(seen.map((c) => [c.operation, c.constraints.hostAllow]));
+    assert.ok(byOp.get("http_get")?.includes("extra.test:443"), "declared network: widened");
+    assert.deepEqual(byOp.get("http_post"), [], "no network_constraints: still deny-all");
   } finally {
     await Deno.remove(src, { recursive: true });
     await s.close();
