@@ -78,7 +78,10 @@ const POOL = new Map<string, Hasher>();
 const POOL_MAX = 64;
 
 function poolKey(key: Uint8Array | undefined): string {
-  return key === undefined ? "" : String.fromCharCode(...key);
+  if (key === undefined) return "";
+  let k = "";
+  for (let i = 0; i < key.length; i++) k += String.fromCharCode(key[i]!);
+  return k;
 }
 
 /**

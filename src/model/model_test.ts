@@ -11,6 +11,7 @@ import {
   parseObjectId,
   schemaHash,
   schemaHashPreimage,
+  signSchemaHash8,
   validateCanonicalId,
   validateSchemaId,
 } from "./mod.ts";
@@ -104,4 +105,13 @@ Deno.test("schemaHash: remembered per schema id, handed out as copies", () => {
   assert.deepEqual(b, blake3(schemaHashPreimage(id)));
   assert.notDeepEqual(schemaHash({ ...id, version: "1.0.1" }), b);
   assert.throws(() => schemaHash({ ...id, name: "" }), /FCP-/);
+});
+
+Deno.test("signSchemaHash8: remembered per schema id string, handed out as copies", () => {
+  const a = signSchemaHash8("fcp.test.Memo/1.0.0");
+  const expected = blake3(utf8("fcp.test.Memo/1.0.0")).slice(0, 8);
+  assert.deepEqual(a, expected);
+  a.fill(0);
+  assert.deepEqual(signSchemaHash8("fcp.test.Memo/1.0.0"), expected);
+  assert.throws(() => signSchemaHash8(""), /FCP-1012/);
 });

@@ -24,8 +24,17 @@ const SIGN_DOMAIN = utf8("FCP2-SIGN-V1");
  */
 export function signSchemaHash8(schemaId: string): Uint8Array {
   if (schemaId.length === 0) throw new FcpError("FCP-1012", "schema id string is empty");
-  return blake3(utf8(schemaId)).slice(0, 8);
+  let h = SIGN_SCHEMA_HASHES.get(schemaId);
+  if (h === undefined) {
+    h = blake3(utf8(schemaId)).slice(0, 8);
+    if (SIGN_SCHEMA_HASHES.size >= 4096) SIGN_SCHEMA_HASHES.clear();
+    SIGN_SCHEMA_HASHES.set(schemaId, h);
+  }
+  return h.slice();
 }
+
+// Every signature of a kind hashes the same schema id string: computed once, copies handed out.
+const SIGN_SCHEMA_HASHES = new Map<string, Uint8Array>();
 
 /**
  * `"FCP2-SIGN-V1" ‖ hash8(schema_id) ‖ cbor`.
