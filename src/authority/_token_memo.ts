@@ -1,26 +1,28 @@
 /**
- * A bounded memo of decoded tokens by their exact bytes: the invoke pipeline peeks at a token
- * (for its jti) and then verifies it, and an agent presents the same token on every call.
- * Decoding is a pure function of the bytes, so a hit returns the earlier result; the entry
- * owns a private copy of the bytes (the decoded views point into it, never into a caller's
- * buffer), and the claims are frozen so no caller can alter what the next one sees.
+ * What the authority layer remembers about token bytes it has seen, bounded and keyed by the
+ * exact bytes: an agent presents the same token on every call, and the invoke pipeline peeks at
+ * it (for its jti) before verifying it.
+ *
+ * - Decoded tokens: decoding is a pure function of the bytes, so a hit returns the earlier
+ *   result. The entry owns a private copy of the bytes (the decoded views point into it, never
+ *   into a caller's buffer), and the claims are frozen so no caller can alter what the next one
+ *   sees.
+ * - Verified signatures: the issuer keys under which exactly these bytes verified.
+ *
+ * A well-formed token ends with its 64-byte signature; with the length it keys both memos, and
+ * every hit is confirmed on every byte.
  *
  * @module
  */
-import { equalBytes } from "../core/mod.ts";
+import { BoundedLru, equalBytes, latin1 } from "../core/mod.ts";
 import type { DecodedToken } from "./token.ts";
 
 const MAX_ENTRIES = 1024;
-const MEMO = new Map<string, { bytes: Uint8Array; decoded: DecodedToken }>();
+const DECODED = new BoundedLru<string, { bytes: Uint8Array; decoded: DecodedToken }>(MAX_ENTRIES);
+const VERIFIED = new BoundedLru<string, { bytes: Uint8Array; pk: Uint8Array }>(MAX_ENTRIES);
 
-// A well-formed token ends with its 64-byte signature; with the length it keys the entry,
-// and a hit is confirmed on every byte.
 function keyOf(bytes: Uint8Array): string {
-  let k = `${bytes.length}:`;
-  for (let i = Math.max(0, bytes.length - 64); i < bytes.length; i++) {
-    k += String.fromCharCode(bytes[i]!);
-  }
-  return k;
+  return `${bytes.length}:${latin1(bytes, Math.max(0, bytes.length - 64))}`;
 }
 
 function deepFreeze<T>(v: T): T {
@@ -31,7 +33,7 @@ function deepFreeze<T>(v: T): T {
 
 /** The decoded form of exactly these bytes, if it was remembered. */
 export function knownDecodedToken(bytes: Uint8Array): DecodedToken | undefined {
-  const hit = MEMO.get(keyOf(bytes));
+  const hit = DECODED.get(keyOf(bytes));
   return hit !== undefined && equalBytes(hit.bytes, bytes) ? hit.decoded : undefined;
 }
 
@@ -48,10 +50,17 @@ export function decodeTokenMemo(
   const own = bytes.slice();
   const decoded = decode(own);
   deepFreeze(decoded.claims);
-  if (MEMO.size >= MAX_ENTRIES) {
-    const oldest = MEMO.keys().next();
-    if (oldest.done !== true) MEMO.delete(oldest.value);
-  }
-  MEMO.set(keyOf(own), { bytes: own, decoded: Object.freeze(decoded) });
+  DECODED.set(keyOf(own), { bytes: own, decoded: Object.freeze(decoded) });
   return decoded;
+}
+
+/** Whether exactly these bytes were verified under exactly this issuer key. */
+export function signatureRemembered(bytes: Uint8Array, pk: Uint8Array): boolean {
+  const hit = VERIFIED.get(keyOf(bytes));
+  return hit !== undefined && equalBytes(hit.bytes, bytes) && equalBytes(hit.pk, pk);
+}
+
+/** Remember that these bytes verified under `pk` (both copied). */
+export function rememberSignature(bytes: Uint8Array, pk: Uint8Array): void {
+  VERIFIED.set(keyOf(bytes), { bytes: bytes.slice(), pk: pk.slice() });
 }

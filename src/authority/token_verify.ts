@@ -26,9 +26,9 @@
  * 13. constraints: resource allow/deny globs of the token, and of a grant object covering the
  *     operation, whose `credential_allow` must also contain the token's — `FCP-3003`.
  *
- * A valid signature over exact token bytes is remembered (bounded, keyed by the signature and
- * compared on the whole token and issuer key), so a token presented again is not re-verified;
- * every other step runs on every call.
+ * A valid signature over exact token bytes is remembered (`_token_memo.ts`: bounded, compared
+ * on the whole token and issuer key), so a token presented again is not re-verified; every
+ * other step runs on every call.
  *
  * @module
  */
@@ -42,7 +42,7 @@ import {
 } from "./capability_object.ts";
 import { parseCoseSign1, verifyCoseSign1 } from "./cose.ts";
 import { verifyHolderProof } from "./holder_proof.ts";
-import { knownDecodedToken } from "./_token_memo.ts";
+import { knownDecodedToken, rememberSignature, signatureRemembered } from "./_token_memo.ts";
 import { type CapabilityIssuerPolicy, evaluateIssuer } from "./issuer_policy.ts";
 import { compileGlob } from "./policy_glob.ts";
 import {
@@ -189,28 +189,6 @@ function checkHolder(claims: TokenClaims, ctx: VerifyContext): void {
     tokenJti: claims.cti,
   }, proof.signature);
   if (!ok) refuse("FCP-2011", "holder proof invalid");
-}
-
-/** Token signatures that verified: signature hex → the exact token and issuer key. */
-const VERIFIED_SIGNATURES = new Map<string, { token: Uint8Array; pk: Uint8Array }>();
-const VERIFIED_SIGNATURES_MAX = 1024;
-
-function rememberedValid(tokenBytes: Uint8Array, pk: Uint8Array): boolean {
-  if (tokenBytes.length < 64) return false;
-  const hit = VERIFIED_SIGNATURES.get(toHex(tokenBytes.subarray(tokenBytes.length - 64)));
-  return hit !== undefined && equalBytes(hit.token, tokenBytes) && equalBytes(hit.pk, pk);
-}
-
-function rememberValid(
-  tokenBytes: Uint8Array,
-  parsed: ReturnType<typeof parseCoseSign1>,
-  pk: Uint8Array,
-): void {
-  if (VERIFIED_SIGNATURES.size >= VERIFIED_SIGNATURES_MAX) {
-    const oldest = VERIFIED_SIGNATURES.keys().next();
-    if (oldest.done !== true) VERIFIED_SIGNATURES.delete(oldest.value);
-  }
-  VERIFIED_SIGNATURES.set(toHex(parsed.signature), { token: tokenBytes.slice(), pk: pk.slice() });
 }
 
 /** Grant objects whose id and signature were verified, with what they were verified against. */
@@ -419,12 +397,12 @@ export function verifyToken(tokenBytes: Uint8Array, ctx: VerifyContext): Verifie
   if (pk === undefined) refuse("FCP-2008", `unknown issuer kid ${toHex(parsed.kid)}`);
   // 3. Signature before any claim is parsed (FCP-2006). A remembered verification of these
   // exact bytes under this key vouches for the kid check too.
-  if (!rememberedValid(tokenBytes, pk)) {
+  if (!signatureRemembered(tokenBytes, pk)) {
     if (pk.length !== 32 || !equalBytes(keyId(pk), parsed.kid)) {
       refuse("FCP-2008", "issuer key does not match the token kid");
     }
     if (!verifyCoseSign1(parsed, pk)) refuse("FCP-2006", "token signature invalid");
-    rememberValid(tokenBytes, parsed, pk);
+    rememberSignature(tokenBytes, pk);
   }
   // 4. Canonical payload and typed claims (FCP-2007).
   const claims = known?.claims ?? decodeClaimsPayload(parsed.payload).claims;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { compareBytes, FcpError } from "../core/mod.ts";
+import { compareBytes, FcpError, latin1 } from "../core/mod.ts";
 import { sortTextKeys } from "./_key_order.ts";
 import { CborFloat, CborTag, type CborValue } from "./value.ts";
 
@@ -332,12 +332,6 @@ class Encoder {
     this.head(6, t.tag);
     this.value(t.value, depth + 1);
   }
-}
-
-function latin1(b: Uint8Array, start: number, end: number): string {
-  let s = "";
-  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]!);
-  return s;
 }
 
 let shared: Encoder | undefined = new Encoder(SCRATCH_BYTES);

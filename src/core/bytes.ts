@@ -113,6 +113,23 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 }
 
 /**
+ * The bytes `start..end` as a string of one char code per byte (latin1): a cheap exact key for
+ * maps, not text.
+ *
+ * @example
+ * ```ts
+ * import { latin1 } from "./bytes.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(latin1(new Uint8Array([0x41, 0xff, 0x42]), 1), "\xffB");
+ * ```
+ */
+export function latin1(b: Uint8Array, start = 0, end = b.length): string {
+  let s = "";
+  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}
+
+/**
  * Compare two byte arrays in constant time for equal lengths.
  *
  * @example

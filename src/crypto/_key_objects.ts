@@ -10,9 +10,8 @@
  */
 import { Buffer } from "node:buffer";
 import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import { concatBytes, fromHex, toHex } from "../core/mod.ts";
+import { BoundedLru, concatBytes, fromHex, toHex } from "../core/mod.ts";
 import { blake3 } from "./blake3.ts";
-import { BoundedLru } from "./_lru.ts";
 
 /** PKCS#8 DER prefix for an Ed25519 private key (RFC 8410 §7): then the 32-byte seed. */
 const ED25519_PKCS8_PREFIX = fromHex("302e020100300506032b657004220420");

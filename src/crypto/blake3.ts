@@ -11,7 +11,7 @@
  */
 import { createHasher, createKeyed, hash as jitHash, type Hasher } from "blake3-jit";
 import { blake3 as nobleBlake3 } from "@noble/hashes/blake3.js";
-import { FcpError } from "../core/mod.ts";
+import { BoundedLru, FcpError, latin1 } from "../core/mod.ts";
 
 /** Largest output `blake3-jit` computes correctly (measured; see module doc). */
 const JIT_MAX_OUT = 64;
@@ -70,20 +70,11 @@ export function blake3Keyed(key: Uint8Array, data: Uint8Array): Uint8Array {
   return blake3Parts([data], key);
 }
 
-// Idle hashers by key (a latin1 string of the key bytes; "" = unkeyed). A `blake3-jit`
+// Idle hashers by key (the key bytes as a latin1 string; "" = unkeyed). A `blake3-jit`
 // Hasher allocates nine typed arrays when built, which costs several times the hashing of a
 // short input; `reset()` reuses them. A hasher is taken out of the pool while in use, so
 // nothing can share one.
-const POOL = new Map<string, Hasher>();
-const POOL_MAX = 64;
-
-function poolKey(key: Uint8Array | undefined): string {
-  if (key === undefined) return "";
-  let k = "";
-  for (let i = 0; i < key.length; i++) k += String.fromCharCode(key[i]!);
-  return k;
-}
-
+const POOL = new BoundedLru<string, Hasher>(64);
 /**
  * One-shot BLAKE3 of the concatenation of `parts` (keyed when `key`, 32 bytes, is given),
  * `outLen` 1..64 bytes. The same bytes as {@link createBlake3} fed the parts in order, without
@@ -107,7 +98,7 @@ export function blake3Parts(
 ): Uint8Array {
   checkOutLen(outLen, JIT_MAX_OUT);
   if (key !== undefined) checkKey(key);
-  const k = poolKey(key);
+  const k = key === undefined ? "" : latin1(key);
   let h = POOL.get(k);
   if (h === undefined) h = key === undefined ? createHasher() : createKeyed(key);
   else POOL.delete(k);
@@ -115,12 +106,7 @@ export function blake3Parts(
     for (const p of parts) h.update(p);
     return h.finalize(outLen);
   } finally {
-    h.reset();
-    if (POOL.size >= POOL_MAX) {
-      const oldest = POOL.keys().next();
-      if (oldest.done !== true) POOL.delete(oldest.value);
-    }
-    POOL.set(k, h);
+    POOL.set(k, h.reset());
   }
 }
 

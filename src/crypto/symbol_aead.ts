@@ -13,11 +13,10 @@
  *
  * @module
  */
-import { concatBytes, FcpError, toHex, utf8 } from "../core/mod.ts";
+import { BoundedLru, concatBytes, FcpError, toHex, utf8 } from "../core/mod.ts";
 import { type AeadAlgorithm, aeadOpenDetached, aeadSealDetached } from "./aead.ts";
 import { blake3 } from "./blake3.ts";
 import { hkdfSha256 } from "./sha256.ts";
-import { BoundedLru } from "./_lru.ts";
 
 /** The HKDF info label of the sender subkey (WIRE.md §8). */
 export const SENDER_KEY_LABEL: string = "FCP2-SENDER-KEY-V1";

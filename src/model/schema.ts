@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ByteWriter, FcpError, utf8 } from "../core/mod.ts";
+import { BoundedLru, ByteWriter, FcpError, utf8 } from "../core/mod.ts";
 import { blake3 } from "../crypto/mod.ts";
 
 /** A schema identifier: namespace, type name and semantic version. */
@@ -63,14 +63,13 @@ export function schemaHash(s: SchemaId): Uint8Array {
   let h = SCHEMA_HASHES.get(key);
   if (h === undefined) {
     h = blake3(schemaHashPreimage(s));
-    if (SCHEMA_HASHES.size >= 4096) SCHEMA_HASHES.clear();
     SCHEMA_HASHES.set(key, h);
   }
   return h.slice();
 }
 
 // Schema ids are few and fixed; their hashes are computed once (copies are handed out).
-const SCHEMA_HASHES = new Map<string, Uint8Array>();
+const SCHEMA_HASHES = new BoundedLru<string, Uint8Array>(4096);
 
 /**
  * The bytes hashed into a SchemaHash (exposed for conformance checks).

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { concatBytes, FcpError, utf8 } from "../core/mod.ts";
+import { BoundedLru, concatBytes, FcpError, utf8 } from "../core/mod.ts";
 import { blake3 } from "../crypto/mod.ts";
 
 const SIGN_DOMAIN = utf8("FCP2-SIGN-V1");
@@ -27,14 +27,13 @@ export function signSchemaHash8(schemaId: string): Uint8Array {
   let h = SIGN_SCHEMA_HASHES.get(schemaId);
   if (h === undefined) {
     h = blake3(utf8(schemaId)).slice(0, 8);
-    if (SIGN_SCHEMA_HASHES.size >= 4096) SIGN_SCHEMA_HASHES.clear();
     SIGN_SCHEMA_HASHES.set(schemaId, h);
   }
   return h.slice();
 }
 
 // Every signature of a kind hashes the same schema id string: computed once, copies handed out.
-const SIGN_SCHEMA_HASHES = new Map<string, Uint8Array>();
+const SIGN_SCHEMA_HASHES = new BoundedLru<string, Uint8Array>(4096);
 
 /**
  * `"FCP2-SIGN-V1" ‖ hash8(schema_id) ‖ cbor`.

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { BoundedLru } from "./_lru.ts";
+import { BoundedLru } from "./bounded_lru.ts";
 
 Deno.test("BoundedLru evicts the least recently used entry and refreshes on get", () => {
   const lru = new BoundedLru<string, number>(2);
@@ -14,6 +14,9 @@ Deno.test("BoundedLru evicts the least recently used entry and refreshes on get"
   lru.set("a", 10); // replace keeps size
   assert.equal(lru.size, 2);
   assert.equal(lru.get("a"), 10);
+  assert.equal(lru.delete("a"), true);
+  assert.equal(lru.delete("a"), false);
+  assert.equal(lru.size, 1);
   lru.clear();
   assert.equal(lru.size, 0);
   assert.throws(() => new BoundedLru(0), RangeError);

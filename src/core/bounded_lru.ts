@@ -1,11 +1,27 @@
 /**
- * A small bounded least-recently-used map, used to cache parsed key objects and
- * derived subkeys. Private to the crypto layer.
+ * A small bounded least-recently-used map, for the caches and memos of every layer (parsed key
+ * objects, sender subkeys, pooled hashers, remembered token checks, redirect chains).
  *
  * @module
  */
 
-/** A `Map` that keeps at most `maxEntries` entries, evicting the least recently used. */
+/**
+ * A `Map` that keeps at most `maxEntries` entries, evicting the least recently used.
+ *
+ * @example
+ * ```ts
+ * import { BoundedLru } from "./bounded_lru.ts";
+ * import assert from "node:assert/strict";
+ * const lru = new BoundedLru<string, number>(2);
+ * lru.set("a", 1);
+ * lru.set("b", 2);
+ * lru.get("a");
+ * lru.set("c", 3); // evicts b, the least recently used
+ * assert.equal(lru.has("b"), false);
+ * assert.equal(lru.delete("a"), true);
+ * assert.equal(lru.size, 1);
+ * ```
+ */
 export class BoundedLru<K, V> {
   readonly #map = new Map<K, V>();
   readonly #max: number;
@@ -46,6 +62,11 @@ export class BoundedLru<K, V> {
   /** Whether `key` is present (does not change recency). */
   has(key: K): boolean {
     return this.#map.has(key);
+  }
+
+  /** Remove `key`; whether it was present. */
+  delete(key: K): boolean {
+    return this.#map.delete(key);
   }
 
   /** Drop every entry. */
