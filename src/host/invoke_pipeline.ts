@@ -35,7 +35,6 @@ import {
   createDecisionReceipt,
   decisionReceiptId,
   decodeApprovalToken,
-  type DecodedToken,
   decodeToken,
   encodeDecisionReceipt,
   encodeOperationIntent,
@@ -69,7 +68,7 @@ import { executionLeaseObject, issueExecutionLease } from "./execution_lease.ts"
 import { IdempotencyStore } from "./idempotency_store.ts";
 import type { TokenUsage } from "./token_usage.ts";
 import { validateInput } from "./input_validator.ts";
-import { canonicalJson, inputHash, requestObjectId } from "./invoke_request.ts";
+import { canonicalJson, measuredInputHash, requestObjectId } from "./invoke_request.ts";
 import { manifestAllowsZone } from "./manifest_zones.ts";
 import { type ConnectorManifest, type OperationSpec, RISK_TIER_OF } from "./manifest_types.ts";
 import type { PolicyStore } from "./policy_store.ts";
@@ -345,16 +344,14 @@ export class InvokePipeline {
       ctx.zone = zone;
       const objectIdKey = d.zones.objectIdKey(zone).key;
       let jti: Uint8Array = ZERO_JTI;
-      let peek: DecodedToken | undefined;
       if (call.token !== undefined) {
         try {
-          peek = decodeToken(call.token);
-          jti = peek.claims.cti ?? ZERO_JTI;
+          jti = decodeToken(call.token).claims.cti ?? ZERO_JTI;
         } catch {
           // a malformed token is refused at the token stage
         }
       }
-      const hash = inputHash(call.input);
+      const { hash, size: inputSize } = measuredInputHash(call.input);
       ctx.reqId = requestObjectId({
         zone,
         connectorId: call.connector,
@@ -417,7 +414,6 @@ export class InvokePipeline {
       try {
         ctx.token = await this.#tokens.check({
           token: call.token,
-          ...(peek === undefined ? {} : { peek }),
           zone,
           connectorId: call.connector,
           capability: op.capability,
@@ -658,6 +654,7 @@ export class InvokePipeline {
           granted,
           reqId: ctx.reqId,
           hash,
+          inputSize,
           evidence,
           passed,
           scope,
@@ -687,6 +684,8 @@ export class InvokePipeline {
       granted: GrantedToken;
       reqId: ObjectId;
       hash: Uint8Array;
+      /** Bytes of the input's canonical JSON (what `max_bytes` counts). */
+      inputSize: number;
       evidence: ObjectId[];
       passed: PipelineStage[];
       scope: { zone: string; connectorId: string; operation: string; key: string } | undefined;
@@ -744,9 +743,6 @@ export class InvokePipeline {
     const limits = s.granted.verified.constraints;
     const maxBytes = limits?.maxBytes;
     const maxCalls = limits?.maxCalls;
-    const requestBytes = maxBytes === undefined
-      ? 0
-      : utf8(canonicalJson(call.input ?? null)).length;
     const usageCheck = (check: () => unknown, hint: string, reason: string) => {
       try {
         check();
@@ -762,7 +758,7 @@ export class InvokePipeline {
     };
     if (maxBytes !== undefined) {
       usageCheck(
-        () => d.usage.checkBytes(s.granted.jti, requestBytes, maxBytes),
+        () => d.usage.checkBytes(s.granted.jti, s.inputSize, maxBytes),
         "ask for a new token; this one has moved all the bytes it allows",
         "capability.bytes_exhausted",
       );
@@ -774,7 +770,7 @@ export class InvokePipeline {
         "capability.calls_exhausted",
       );
     }
-    if (maxBytes !== undefined) d.usage.addBytes(s.granted.jti, requestBytes);
+    if (maxBytes !== undefined) d.usage.addBytes(s.granted.jti, s.inputSize);
     s.passed.push("usage");
 
     // 10. intent

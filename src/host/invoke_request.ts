@@ -84,7 +84,25 @@ export function canonicalJson(value: unknown): string {
  * ```
  */
 export function inputHash(input: unknown): Uint8Array {
-  return blake3(utf8(canonicalJson(input)));
+  return measuredInputHash(input).hash;
+}
+
+/**
+ * {@link inputHash} and the byte length of the canonical JSON it hashes (what a token's
+ * `max_bytes` counts), from one serialization.
+ *
+ * @example
+ * ```ts
+ * import { inputHash, measuredInputHash } from "./invoke_request.ts";
+ * import assert from "node:assert/strict";
+ * const m = measuredInputHash({ b: 1, a: "x" });
+ * assert.equal(m.size, '{"a":"x","b":1}'.length);
+ * assert.deepEqual(m.hash, inputHash({ a: "x", b: 1 }));
+ * ```
+ */
+export function measuredInputHash(input: unknown): { hash: Uint8Array; size: number } {
+  const bytes = utf8(canonicalJson(input));
+  return { hash: blake3(bytes), size: bytes.length };
 }
 
 /** The fields of a request object. */

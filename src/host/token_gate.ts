@@ -3,10 +3,10 @@
  * this node's trusted issuers (the owner key, and the node's issuance key while its attestation
  * holds), the zone, the operation's capability and operation id, the connector instance, holder
  * binding to this node (the node is the holder and executes the call, so no holder proof is
- * exchanged: `holderIsVerifier`), the
- * token's resource constraints, and every `grant_object_ids` entry resolved to a stored,
- * owner-signed CapabilityObject that covers the grants and is not revoked. Tokens without grant
- * objects are refused here (stricter than the reference).
+ * exchanged: `holderIsVerifier`), the token's resource constraints, and every
+ * `grant_object_ids` entry resolved to a stored, owner-signed CapabilityObject that covers the
+ * grants and is not revoked. Tokens without grant objects are refused here (stricter than the
+ * reference).
  *
  * The resource a call touches, for the token's `resource_allow`/`resource_deny` globs, is
  * `<connector id>:<operation id>`.
@@ -15,7 +15,6 @@
  */
 import {
   type CapabilityObject,
-  type DecodedToken,
   decodeToken,
   type Identity,
   trustedIssuers,
@@ -32,8 +31,6 @@ import type { RevocationState } from "./revocation_view.ts";
 export interface TokenCheck {
   /** The token bytes (COSE_Sign1). */
   readonly token: Uint8Array;
-  /** `decodeToken(token)` when the caller already has it (an unverified peek). */
-  readonly peek?: DecodedToken;
   /** The call's zone. */
   readonly zone: ZoneId;
   /** Connector id. */
@@ -146,9 +143,9 @@ export class TokenGate {
 
   /** Verify a token for a call (the codes of `verifyToken`; see the module comment). */
   async check(c: TokenCheck): Promise<GrantedToken> {
-    // Unverified peek only to preload the named grant objects and to sign the holder proof;
-    // verifyToken checks the signature before trusting any claim.
-    const peek = (c.peek ?? decodeToken(c.token)).claims;
+    // Unverified peek only to preload the named grant objects; verifyToken checks the
+    // signature before trusting any claim.
+    const peek = decodeToken(c.token).claims; // remembered by bytes: a repeat costs a lookup
     const objects = await this.#grantObjects(peek.grantObjectIds ?? []);
     const issuers = this.#trusted(c.now);
     const verified = verifyToken(c.token, {
