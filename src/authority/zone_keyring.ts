@@ -474,8 +474,9 @@ export class ZoneKeyring {
    * keys and install them, then persist. A key with a `valid_from` not older than the active
    * key's becomes active; the previous active key is retained (up to the retention limit).
    * Re-applying a known manifest is a no-op; a known key id with different key bytes is
-   * `FCP-4006`, and so is a new active key for a zone held here whose `prev_zone_key_id` is absent
-   * or names no key held here (a missed or forked rotation); an older key is kept as history. `members` (with their X25519 public keys) replaces the recorded member list.
+   * `FCP-4006`, and so is a new active key for a zone held here whose `prev_zone_key_id` is
+   * absent or names no key held here (a missed or forked rotation); an older key is kept as
+   * history. `members` (with their X25519 public keys) replaces the recorded member list.
    *
    * @example
    * ```ts

@@ -33,13 +33,13 @@
  *    (awaited: an event sink failure aborts the request before anything is sent).
  * 10. The request goes through the guard's SOCKS5 tunnel (`_egress_tunnel.ts`) to a vetted
  *    address only (§7.3 step 8; no second DNS lookup, so no rebinding; `NO_PROXY` cannot
- *    route around the tunnel), TLS end to end with
- *    the host name's SNI and certificate checks, `redirect: "manual"` (§7.3 "Redirect
+ *    route around the tunnel), TLS end to end with the host name's SNI and certificate
+ *    checks, `redirect: "manual"` (§7.3 "Redirect
  *    handling": the connector follows a redirect by calling the guard again, so each hop is
  *    re-validated from step 1; a request of the same invoke to a `Location` this guard
  *    returned is that chain's next hop, and a hop beyond `max_redirects` is refused).
- * 11. Timeouts: `connect_timeout_ms` bounds DNS and the TCP connect together, `total_timeout_ms` the
- *    whole call (`FCP-6003`). The body is read as a stream and cut at `max_response_bytes`:
+ * 11. Timeouts: `connect_timeout_ms` bounds DNS and the TCP connect together,
+ *    `total_timeout_ms` the whole call (`FCP-6003`). The body is read as a stream and cut at `max_response_bytes`:
  *    the response then has `truncated: true` and exactly `max_response_bytes` bytes, and the
  *    rest is not read.
  *
@@ -52,7 +52,7 @@
  *
  * @module
  */
-import { type ErrorCode, FcpError, isFcpError } from "../core/mod.ts";
+import { BoundedLru, concatBytes, type ErrorCode, FcpError, isFcpError } from "../core/mod.ts";
 import {
   type AddressClass,
   type Cidr,
@@ -248,13 +248,12 @@ function tunnelClient(opts: Deno.CreateHttpClientOptions): Deno.HttpClient {
 /**
  * Redirects returned per invoke request: the absolute URL each `Location` points at and the
  * hop it would be. A later request of the same invoke to that URL is that hop. Bounded: the
- * oldest requests are forgotten first (a forgotten chain starts again at hop 0, so the bound
+ * least recently used requests are forgotten first (a forgotten chain starts again at hop 0, so the bound
  * only matters for calls that outlive thousands of others).
  */
 class RedirectLedger {
-  static readonly MAX_REQUESTS = 1024;
   static readonly MAX_PER_REQUEST = 64;
-  readonly #byRequest = new Map<string, Map<string, number>>();
+  readonly #byRequest = new BoundedLru<string, Map<string, number>>(1024);
 
   /** The hop a request to `href` is within `requestId` (0: not a redirect target). */
   hopOf(requestId: string, href: string): number {
@@ -271,10 +270,6 @@ class RedirectLedger {
     }
     let m = this.#byRequest.get(requestId);
     if (m === undefined) {
-      if (this.#byRequest.size >= RedirectLedger.MAX_REQUESTS) {
-        const oldest = this.#byRequest.keys().next();
-        if (oldest.done !== true) this.#byRequest.delete(oldest.value);
-      }
       m = new Map();
       this.#byRequest.set(requestId, m);
     }
@@ -308,13 +303,7 @@ function replaceBytes(hay: Uint8Array, needle: Uint8Array): Uint8Array {
     at = indexOfBytes(hay, needle, from);
   }
   parts.push(hay.subarray(from));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 /**
@@ -332,9 +321,7 @@ function scrubSecret(res: EgressHttpResponse, headerValue: string): EgressHttpRe
     body = replaceBytes(body, new TextEncoder().encode(secret));
     headers = headers.map(([n, v]) => [n, v.replaceAll(secret, REDACTED)] as [string, string]);
   }
-  return body === res.body && headers.every((h, i) => h[1] === res.headers[i]![1])
-    ? res
-    : { ...res, headers, body };
+  return { ...res, headers, body };
 }
 
 /** Per-call deadline bookkeeping: the total budget and the caller's signal. */

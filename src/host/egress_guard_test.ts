@@ -594,9 +594,11 @@ Deno.test("the vetted address is pinned: one lookup per fetch, no rebinding", as
   assert.deepEqual(server.seen.map((s) => s.path), ["/first"]);
 });
 
-Deno.test("fetch dials only the vetted address, never its own DNS answer for the name", async () => {
-  // "localhost" resolves to 127.0.0.1 in the system resolver; our resolver says 127.0.0.2.
-  // Two servers on the same port tell which address the request really reached.
+/**
+ * "localhost" resolves to 127.0.0.1 in the system resolver; the guard's resolver says 127.0.0.2.
+ * Two servers on the same port tell which address the request really reached.
+ */
+async function assertDialsVettedAddress(): Promise<void> {
   await using vettedServer = serve(() => new Response("vetted"), { hostname: "127.0.0.2" });
   await using systemServer = serve(() => new Response("system dns"), {
     port: vettedServer.port,
@@ -607,22 +609,18 @@ Deno.test("fetch dials only the vetted address, never its own DNS answer for the
   assert.equal(text(res.body), "vetted");
   assert.equal(systemServer.seen.length, 0);
   assert.deepEqual(h.events[0]!.addresses, ["127.0.0.2"]);
+}
+
+Deno.test("fetch dials only the vetted address, never its own DNS answer for the name", async () => {
+  await assertDialsVettedAddress();
 });
 
 Deno.test("NO_PROXY / no_proxy in the environment cannot route a request around the tunnel", async () => {
-  await using vettedServer = serve(() => new Response("vetted"), { hostname: "127.0.0.2" });
-  await using systemServer = serve(() => new Response("system dns"), {
-    port: vettedServer.port,
-  });
-  await using h = harness({ localhost: ["127.0.0.2"] }, { allowCidrs: ["127.0.0.2/32"] });
-  const c = net({ hostAllow: [`localhost:${vettedServer.port}`], denyLocalhost: false });
   const before = { upper: Deno.env.get("NO_PROXY"), lower: Deno.env.get("no_proxy") };
   Deno.env.set("NO_PROXY", "*");
   Deno.env.set("no_proxy", "localhost");
   try {
-    const res = await h.guard.fetch(get(`http://localhost:${vettedServer.port}/`), ctx(c));
-    assert.equal(text(res.body), "vetted");
-    assert.equal(systemServer.seen.length, 0);
+    await assertDialsVettedAddress();
     // The operator's variables are left as they were.
     assert.equal(Deno.env.get("NO_PROXY"), "*");
     assert.equal(Deno.env.get("no_proxy"), "localhost");
