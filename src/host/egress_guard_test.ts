@@ -632,6 +632,54 @@ Deno.test("NO_PROXY / no_proxy in the environment cannot route a request around 
   }
 });
 
+Deno.test("without env access to NO_PROXY the guard fails closed (FCP-9001) and sends nothing", async () => {
+  await using server = serve();
+  const dir = await Deno.makeTempDir({ prefix: "fcp-noenv-" });
+  try {
+    const script = `${dir}/fetch.ts`;
+    await Deno.writeTextFile(
+      script,
+      `import { EgressGuard } from ${
+        JSON.stringify(new URL("./egress_guard.ts", import.meta.url).href)
+      };
+import { strictNetworkConstraints } from ${
+        JSON.stringify(new URL("./manifest_types.ts", import.meta.url).href)
+      };
+const port = Number(Deno.args[0]);
+const guard = new EgressGuard({ resolver: () => Promise.resolve(["127.0.0.1"]), allowCidrs: ["127.0.0.1/32"] });
+try {
+  await guard.fetch({ method: "GET", url: "http://api.test:" + port + "/", headers: [] }, {
+    connectorId: "fcp.demo", zone: "z:work", operation: "demo.get", requestId: "r",
+    constraints: strictNetworkConstraints({ hostAllow: ["api.test:" + port] }),
+  });
+  console.log("sent");
+} catch (e) {
+  console.log(e.code, e.message);
+} finally {
+  await guard.close();
+}
+`,
+    );
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--config",
+        new URL("../../deno.json", import.meta.url).pathname,
+        "--allow-net=127.0.0.1",
+        script,
+        String(server.port),
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stdout = new TextDecoder().decode(out.stdout).trim();
+    assert.match(stdout, /^FCP-9001 .*NO_PROXY/, new TextDecoder().decode(out.stderr));
+    assert.equal(server.seen.length, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("an unreachable vetted address is FCP-7003", async () => {
   const port = closedPort();
   await using h = harness({ "api.test": ["127.0.0.1"] }, { allowCidrs: ["127.0.0.1/32"] });
