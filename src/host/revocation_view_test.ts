@@ -89,3 +89,22 @@ Deno.test("revocation view: a log that does not verify or cannot be read fails c
     await Deno.remove(home, { recursive: true });
   }
 });
+
+Deno.test("revocation view: names and kids are revoked once any log has entries, in either log", async () => {
+  const { home, view, revoke } = await setUp();
+  try {
+    // Empty logs answer without deriving ids; the first entry, in z:owner only, must end that.
+    const empty = await view.state("z:work", NOW);
+    assert.equal(empty.isRevokedName("connector", "fcp.fs"), false);
+    assert.equal(empty.isRevoked(new Uint8Array(8).fill(1)), false);
+    await revoke("z:owner", revocationTargetId("connector", "fcp.fs"));
+    await revoke("z:owner", revocationTargetId("kid", new Uint8Array(8).fill(1)));
+    const s = await view.state("z:work", NOW);
+    assert.equal(s.isRevokedName("connector", "fcp.fs"), true);
+    assert.equal(s.isRevokedName("connector", "fcp.http"), false);
+    assert.equal(s.isRevoked(new Uint8Array(8).fill(1)), true);
+    assert.equal(s.isRevoked(new Uint8Array(8).fill(2)), false);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
