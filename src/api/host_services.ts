@@ -124,7 +124,9 @@ export function hostServices(host: NodeHost): {
           ...(r.inputTaint === undefined ? {} : { inputTaint: r.inputTaint }),
           ...(r.inputOriginZone === undefined ? {} : { inputOriginZone: r.inputOriginZone }),
         });
-        return json(out);
+        // The outcome is JSON already (its output passed canonicalJson for the receipt), so
+        // the route serializes it once, without a parse/stringify round trip here.
+        return out as unknown as JsonObject;
       },
     },
     explain: {
