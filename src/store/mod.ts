@@ -41,6 +41,14 @@ export {
 } from "./sqlite_schema.ts";
 export { markReachable } from "./reachability.ts";
 export {
+  DEFAULT_WAL_CHECKPOINT_INTERVAL_MS,
+  type SetAutoCheckpoint,
+  SQLITE_DEFAULT_AUTOCHECKPOINT,
+  type WalCheckpoint,
+  WalCheckpointer,
+  type WalCheckpointerOptions,
+} from "./wal_checkpointer.ts";
+export {
   AdmissionControl,
   type AdmissionPolicy,
   announceable,
