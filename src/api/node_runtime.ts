@@ -15,7 +15,12 @@
 import { type Identity, loadIdentity, renewAttestation, ZoneKeyring } from "../authority/mod.ts";
 import { FcpError } from "../core/mod.ts";
 import { auditDbPath, AuditLog, createNodeHost, type NodeHostOptions } from "../host/mod.ts";
-import { defaultStorePath, openSqliteStore, type SymbolStore } from "../store/mod.ts";
+import {
+  defaultStorePath,
+  openSqliteStore,
+  type SymbolStore,
+  WalCheckpointer,
+} from "../store/mod.ts";
 import { loadOrCreateApiToken } from "./api_token.ts";
 import { createApp } from "./app.ts";
 import type { ApiDeps, NodeStatus } from "./deps.ts";
@@ -94,6 +99,29 @@ export function openNodeAudit(
   });
 }
 
+/**
+ * The node's WAL checkpointer over `audit/` and `host/` of `home`, managing the audit log at
+ * once (host.db is managed when the host opens it). `undefined` when its worker cannot start;
+ * the databases then checkpoint themselves, inside a commit now and then, as SQLite does by
+ * default.
+ */
+async function startWalCheckpoints(
+  home: string,
+  audit: AuditLog,
+): Promise<WalCheckpointer | undefined> {
+  let cp: WalCheckpointer;
+  try {
+    await Deno.mkdir(`${home}/host`, { recursive: true, mode: 0o700 });
+    cp = WalCheckpointer.start({ dirs: [`${home}/audit`, `${home}/host`] });
+  } catch {
+    return undefined;
+  }
+  try {
+    await cp.manage(auditDbPath(home), (pages) => audit.setWalAutoCheckpoint(pages));
+  } catch { /* the audit log keeps its own automatic checkpoints */ }
+  return cp;
+}
+
 /** A step of a clean stop, run in reverse registration order. */
 export type ShutdownHook = () => Promise<void> | void;
 
@@ -111,6 +139,8 @@ export interface NodeServicesContext {
   readonly audit: AuditLog;
   /** Register a step to run on stop (after the API stopped, before the store closes). */
   onShutdown(name: string, hook: ShutdownHook): void;
+  /** The background WAL checkpointer (absent when its worker could not start). */
+  readonly walCheckpoints?: WalCheckpointer;
 }
 
 /** The optional LocalAPI services. */
@@ -139,6 +169,7 @@ export async function defaultNodeServices(
     zones: ctx.zones,
     store: ctx.store,
     audit: ctx.audit,
+    ...(ctx.walCheckpoints === undefined ? {} : { walCheckpoints: ctx.walCheckpoints }),
     ...seams,
     ...(now === undefined ? {} : { now }),
   });
@@ -301,6 +332,10 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     store = opened;
     const auditLog = openNodeAudit(home, identity, zones, now);
     audit = auditLog;
+    const walCheckpoints = await startWalCheckpoints(home, auditLog);
+    // Registered first, so it stops last of the hooks: every database it manages gets its own
+    // automatic checkpoint back before it closes.
+    if (walCheckpoints) onShutdown("wal-checkpoints", () => walCheckpoints.close());
     const ctx: NodeServicesContext = {
       home,
       identity,
@@ -308,6 +343,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       store: opened,
       audit: auditLog,
       onShutdown,
+      ...(walCheckpoints === undefined ? {} : { walCheckpoints }),
     };
     const objects = storeObjectService({
       store: opened,

@@ -35,6 +35,7 @@ Deno.test("a node serves status, writes its lock info, and stops in order", asyn
   await withHome(true, async (home) => {
     const store = new TrackedStore();
     const order: string[] = [];
+    let checkpointing: { managed: string[]; auditAuto: number } | undefined;
     let clock = NOW + 100;
     const node = await startNode({
       home,
@@ -47,6 +48,11 @@ Deno.test("a node serves status, writes its lock info, and stops in order", asyn
         assert.equal(ctx.store, store);
         ctx.onShutdown("workers", () => void order.push(`workers closed=${store.closed}`));
         ctx.onShutdown("audit", () => void order.push("audit"));
+        // While the node runs, the audit log's WAL is checkpointed in the background.
+        checkpointing = {
+          managed: [...ctx.walCheckpoints?.managed ?? []],
+          auditAuto: ctx.audit.walAutoCheckpoint,
+        };
         return {
           connectors: { list: () => Promise.resolve([]) },
         };
@@ -71,9 +77,18 @@ Deno.test("a node serves status, writes its lock info, and stops in order", asyn
     assert.equal(status.zones.length, 5);
 
     const report = await node.stop();
-    assert.deepEqual(report.steps, ["api", "audit", "workers", "audit-log", "store", "lock"]);
+    assert.deepEqual(report.steps, [
+      "api",
+      "audit",
+      "workers",
+      "wal-checkpoints",
+      "audit-log",
+      "store",
+      "lock",
+    ]);
     assert.deepEqual(report.failures, []);
     assert.deepEqual(order, ["audit", "workers closed=0"]); // hooks run before the store closes
+    assert.deepEqual(checkpointing, { managed: [`${home}/audit/audit.db`], auditAuto: 0 });
     assert.equal(store.closed, 1);
     assert.equal(await node.stop(), report);
     assert.equal(await node.finished, report);

@@ -32,6 +32,7 @@ import {
   signAuditHead,
 } from "./audit_head.ts";
 import { type AuditChainResult, verifyAuditChain } from "./audit_verify.ts";
+import { WAL_SIZE_LIMIT_BYTES } from "./host_db.ts";
 
 /**
  * The audit database path under a home.
@@ -191,6 +192,7 @@ export class AuditLog {
       db = new DatabaseSync(opts.path);
       db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
       if (opts.path !== ":memory:") db.exec("PRAGMA journal_mode = WAL");
+      db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
       db.exec(`PRAGMA synchronous = ${opts.durability === "normal" ? "NORMAL" : "FULL"}`);
       db.exec(
         "CREATE TABLE IF NOT EXISTS audit_events (zone TEXT NOT NULL, seq INTEGER NOT NULL, " +
@@ -558,6 +560,34 @@ export class AuditLog {
     if (this.#closed) return;
     this.#closed = true;
     this.#db.close();
+  }
+
+  /**
+   * Set the log's `PRAGMA wal_autocheckpoint` (pages; 0 turns SQLite's automatic checkpoint
+   * off while a `WalCheckpointer` does it in the background). Ignored once closed.
+   *
+   * @example
+   * ```ts
+   * import { AuditLog } from "./audit_log.ts";
+   * const log = AuditLog.open({ path: ":memory:", nodeId: "n", signer: new Uint8Array(32),
+   *   publicKey: new Uint8Array(32), objectIdKey: () => new Uint8Array(32) });
+   * log.setWalAutoCheckpoint(0);
+   * log.close();
+   * log.setWalAutoCheckpoint(1000); // no-op
+   * ```
+   */
+  setWalAutoCheckpoint(pages: number): void {
+    if (this.#closed) return;
+    this.#db.exec(`PRAGMA wal_autocheckpoint = ${Math.max(0, Math.trunc(pages))}`);
+  }
+
+  /** The log's `PRAGMA wal_autocheckpoint` (pages). */
+  get walAutoCheckpoint(): number {
+    this.#check();
+    return Number(
+      (this.#db.prepare("PRAGMA wal_autocheckpoint").get() as { wal_autocheckpoint: number })
+        .wal_autocheckpoint,
+    );
   }
 }
 

@@ -8,6 +8,9 @@
 import { DatabaseSync } from "node:sqlite";
 import { FcpError } from "../core/mod.ts";
 
+/** What a WAL file is truncated to when SQLite restarts it (bytes). */
+export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
+
 /** Schema version of host.db (`PRAGMA user_version`). */
 export const HOST_DB_VERSION = 2;
 
@@ -122,6 +125,9 @@ export function openHostDb(
     db = new DatabaseSync(memory ? ":memory:" : hostDbPath(home));
     db.exec("PRAGMA busy_timeout = 5000");
     if (!memory) db.exec("PRAGMA journal_mode = WAL");
+    // A WAL checkpointed in the background (WalCheckpointer) may grow between rounds; it is
+    // cut back to this size whenever SQLite restarts it.
+    db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     db.exec(`PRAGMA synchronous = ${opts.durability === "full" ? "FULL" : "NORMAL"}`);
     const version = Number(
       (db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version,

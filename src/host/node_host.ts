@@ -13,7 +13,7 @@ import { ConnectorHost, type StartWorker } from "./connector_host.ts";
 import { ConnectorWorker } from "./connector_worker.ts";
 import { CredentialStore } from "./credential_store.ts";
 import { EgressGuard } from "./egress_guard.ts";
-import { openHostDb } from "./host_db.ts";
+import { hostDbPath, openHostDb } from "./host_db.ts";
 import { IdempotencyStore } from "./idempotency_store.ts";
 import { TokenUsage } from "./token_usage.ts";
 import { InvokePipeline } from "./invoke_pipeline.ts";
@@ -42,6 +42,13 @@ export interface NodeHostOptions {
   readonly startWorker?: StartWorker;
   /** Start the instances marked active (default true). */
   readonly startActive?: boolean;
+  /**
+   * Takes host.db's WAL checkpoints off the request path (the node's `WalCheckpointer`).
+   * Without it, or when it refuses, host.db checkpoints itself as SQLite does by default.
+   */
+  readonly walCheckpoints?: {
+    manage(path: string, setAutoCheckpoint: (pages: number) => void): Promise<void>;
+  };
 }
 
 /** The assembled host. */
@@ -83,6 +90,12 @@ export interface NodeHost {
 export async function createNodeHost(opts: NodeHostOptions): Promise<NodeHost> {
   const config = await loadNodeConfig(opts.home);
   const db = openHostDb(opts.home);
+  let dbOpen = true;
+  try {
+    await opts.walCheckpoints?.manage(hostDbPath(opts.home), (pages) => {
+      if (dbOpen) db.exec(`PRAGMA wal_autocheckpoint = ${Math.trunc(pages)}`);
+    });
+  } catch { /* host.db keeps its own automatic checkpoints */ }
   const credentials = CredentialStore.open(opts.home);
   const hostRef: { current?: ConnectorHost } = {};
   const egress = new EgressGuard({
@@ -130,6 +143,7 @@ export async function createNodeHost(opts: NodeHostOptions): Promise<NodeHost> {
           await host.shutdown();
           await egress.close();
         } finally {
+          dbOpen = false;
           db.close();
         }
       })(),
