@@ -7,6 +7,8 @@
 import assert from "node:assert/strict";
 import { readApiToken, startNode } from "../src/api/mod.ts";
 import { createStandardZones, initIdentity } from "../src/authority/mod.ts";
+import { runCli } from "../src/cli/mod.ts";
+import { memoryIo } from "../src/cli/io.ts";
 import { runDemo } from "../src/cli/commands/demo.ts";
 import {
   benchConnectorActivate,
@@ -70,6 +72,7 @@ Deno.test("demo: every step of the main job goes as expected", async () => {
 Deno.test("bench commands measure the real path and print goals and verdicts", async () => {
   const inv = await benchInvokeLocal(20, 5);
   assert.equal(inv.n, 20);
+  assert.equal(inv.warmup, 5);
   assert.ok((inv.p50_ms as number) > 0);
   assert.deepEqual(Object.keys(inv.met as object).sort(), ["p50", "p99"]);
   const act = await benchConnectorActivate(2);
@@ -77,4 +80,21 @@ Deno.test("bench commands measure the real path and print goals and verdicts", a
   const mem = await benchConnectorMemory(2);
   assert.equal(mem.connectors, 2);
   assert.equal((mem.rss_growth_each_mib as number[]).length, 2);
+});
+
+Deno.test("fcp bench invoke-local refuses a count or warm-up that is not a whole number in range", async () => {
+  for (
+    const args of [
+      ["--count", "0"],
+      ["--count", "1.5"],
+      ["--warmup=-1"],
+      ["--warmup", "x"],
+      ["--warmup", "100001"],
+    ]
+  ) {
+    const io = memoryIo();
+    assert.equal(await runCli(["bench", "invoke-local", ...args, "--json"], io), 2, args.join(" "));
+    const err = JSON.parse(io.out() || io.err());
+    assert.match(err.message, args[0]!.startsWith("--count") ? /count/ : /warm-up/);
+  }
 });
