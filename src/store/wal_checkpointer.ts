@@ -8,7 +8,14 @@
  * stops, so a WAL is never left without anyone checkpointing it.
  *
  * A PASSIVE checkpoint never blocks a writer or a reader; it copies what no reader still needs
- * and leaves the rest for the next round. The worker is a module built from source text (it
+ * and leaves the rest for the next round. Under a steady stream of commits that is not enough:
+ * SQLite starts a WAL over only when a writer finds it fully copied, which a background copy
+ * never leaves it, so the file would grow for as long as the load lasts (measured: 125 MB after
+ * 8000 audit appends, each commit slower as the file grew). A round that finds all of a long
+ * WAL copied therefore asks for `RESTART` at once, with no busy wait: it takes the write lock
+ * only if it is free, holds it for the header reset (plus copying any frame committed in the
+ * microseconds between the two pragmas), and otherwise reports busy and tries again next round.
+ * The worker is a module built from source text (it
  * works the same inside a compiled binary) with `read`/`write` limited to the given directories
  * and every other permission denied.
  *
@@ -33,6 +40,8 @@ export interface WalCheckpoint {
   readonly checkpointed: number;
   /** 1 when a lock kept the checkpoint from finishing (it resumes next round). */
   readonly busy: number;
+  /** Whether this round also restarted the WAL (the next commit writes from its start). */
+  readonly restarted: boolean;
 }
 
 /** Options of {@link WalCheckpointer.start}. */
@@ -44,6 +53,12 @@ export interface WalCheckpointerOptions {
   readonly dirs: readonly string[];
   /** Checkpoint interval (ms, default {@link DEFAULT_WAL_CHECKPOINT_INTERVAL_MS}). */
   readonly intervalMs?: number;
+  /**
+   * A WAL at least this long (frames) whose frames are all copied is restarted (`PRAGMA
+   * wal_checkpoint(RESTART)`, never waiting on a lock). Default
+   * {@link SQLITE_DEFAULT_AUTOCHECKPOINT}, the length at which SQLite itself checkpoints.
+   */
+  readonly restartFrames?: number;
   /** Called after each checkpoint that found frames in a WAL. */
   readonly onCheckpoint?: (c: WalCheckpoint) => void;
   /** Called once when the worker fails (the managed connections checkpoint themselves again). */
@@ -60,11 +75,22 @@ import { DatabaseSync } from "node:sqlite";
 const dbs = new Map();
 let timer;
 let report = false;
+let restartFrames = 1000;
 const round = () => {
   for (const [path, db] of dbs) {
     try {
-      const r = db.prepare("PRAGMA wal_checkpoint(PASSIVE)").get();
-      if (report && r.log > 0) self.postMessage({ t: "checkpoint", path, log: r.log, checkpointed: r.checkpointed, busy: r.busy });
+      let r = db.prepare("PRAGMA wal_checkpoint(PASSIVE)").get();
+      let restarted = false;
+      if (r.busy === 0 && r.log >= restartFrames && r.checkpointed === r.log) {
+        // Everything is copied: RESTART makes the next writer start the WAL over. Under a
+        // steady stream of commits no writer ever finds the WAL fully copied by itself, and it
+        // would grow without end. busy_timeout is 0: the attempt never waits for a writer or a
+        // reader, it just reports busy and is retried next round.
+        const x = db.prepare("PRAGMA wal_checkpoint(RESTART)").get();
+        restarted = x.busy === 0;
+        if (restarted) r = x;
+      }
+      if (report && r.log > 0) self.postMessage({ t: "checkpoint", path, log: r.log, checkpointed: r.checkpointed, busy: r.busy, restarted });
     } catch (e) {
       dbs.delete(path);
       try { db.close(); } catch { /* already failing */ }
@@ -76,6 +102,7 @@ self.onmessage = (e) => {
   const m = e.data;
   if (m.t === "start") {
     report = m.report;
+    restartFrames = m.restartFrames;
     timer = setInterval(round, m.intervalMs);
   } else if (m.t === "add") {
     try {
@@ -100,7 +127,14 @@ self.onmessage = (e) => {
 `;
 
 type FromWorker =
-  | { t: "checkpoint"; path: string; log: number; checkpointed: number; busy: number }
+  | {
+    t: "checkpoint";
+    path: string;
+    log: number;
+    checkpointed: number;
+    busy: number;
+    restarted: boolean;
+  }
   | { t: "lost"; path: string; error: string }
   | { t: "added"; id: number; ok: boolean; error?: string }
   | { t: "stopped" };
@@ -162,6 +196,10 @@ export class WalCheckpointer {
     if (!Number.isInteger(intervalMs) || intervalMs < 10 || intervalMs > 60_000) {
       throw new FcpError("FCP-1040", "the checkpoint interval must be 10–60000 ms");
     }
+    const restartFrames = opts.restartFrames ?? SQLITE_DEFAULT_AUTOCHECKPOINT;
+    if (!Number.isInteger(restartFrames) || restartFrames < 1 || restartFrames > 1_000_000) {
+      throw new FcpError("FCP-1040", "the WAL restart threshold must be 1–1000000 frames");
+    }
     if (opts.dirs.length === 0 || opts.dirs.some((d) => d === "")) {
       throw new FcpError("FCP-1040", "the checkpointer needs its directories");
     }
@@ -191,7 +229,12 @@ export class WalCheckpointer {
       URL.revokeObjectURL(url);
     }
     // Rounds are reported only to a listener: an idle node posts nothing.
-    worker.postMessage({ t: "start", intervalMs, report: opts.onCheckpoint !== undefined });
+    worker.postMessage({
+      t: "start",
+      intervalMs,
+      restartFrames,
+      report: opts.onCheckpoint !== undefined,
+    });
     return new WalCheckpointer(opts, worker);
   }
 
@@ -239,6 +282,7 @@ export class WalCheckpointer {
           log: m.log,
           checkpointed: m.checkpointed,
           busy: m.busy,
+          restarted: m.restarted,
         });
         return;
       case "lost":
