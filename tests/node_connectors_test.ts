@@ -70,11 +70,15 @@ Deno.test("demo: every step of the main job goes as expected", async () => {
 });
 
 Deno.test("bench commands measure the real path and print goals and verdicts", async () => {
-  const inv = await benchInvokeLocal(20, 5);
-  assert.equal(inv.n, 20);
-  assert.equal(inv.warmup, 5);
-  assert.ok((inv.p50_ms as number) > 0);
-  assert.deepEqual(Object.keys(inv.met as object).sort(), ["p50", "p99"]);
+  for (const client of ["http1", "fetch"] as const) {
+    const inv = await benchInvokeLocal(20, 5, client);
+    assert.equal(inv.n, 20);
+    assert.equal(inv.warmup, 5);
+    assert.equal(inv.client, client);
+    assert.match(inv.path as string, new RegExp(`^HTTP POST /v1/invoke \\(${client} client`));
+    assert.ok((inv.p50_ms as number) > 0);
+    assert.deepEqual(Object.keys(inv.met as object).sort(), ["p50", "p99"]);
+  }
   const act = await benchConnectorActivate(2);
   assert.equal(act.n, 2);
   const mem = await benchConnectorMemory(2);
@@ -82,7 +86,7 @@ Deno.test("bench commands measure the real path and print goals and verdicts", a
   assert.equal((mem.rss_growth_each_mib as number[]).length, 2);
 });
 
-Deno.test("fcp bench invoke-local refuses a count or warm-up that is not a whole number in range", async () => {
+Deno.test("fcp bench invoke-local refuses a count or warm-up that is not a whole number in range, and an unknown client", async () => {
   for (
     const args of [
       ["--count", "0"],
@@ -90,11 +94,14 @@ Deno.test("fcp bench invoke-local refuses a count or warm-up that is not a whole
       ["--warmup=-1"],
       ["--warmup", "x"],
       ["--warmup", "100001"],
+      ["--client", "curl"],
+      ["--client", ""],
     ]
   ) {
     const io = memoryIo();
     assert.equal(await runCli(["bench", "invoke-local", ...args, "--json"], io), 2, args.join(" "));
     const err = JSON.parse(io.out() || io.err());
-    assert.match(err.message, args[0]!.startsWith("--count") ? /count/ : /warm-up/);
+    const want = { "--count": /count/, "--warmup": /warm-up/, "--client": /client/ };
+    assert.match(err.message, want[args[0]!.split("=")[0] as keyof typeof want]);
   }
 });
