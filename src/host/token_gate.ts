@@ -22,7 +22,7 @@ import {
   verifyToken,
   type ZoneKeyring,
 } from "../authority/mod.ts";
-import { FcpError, toHex } from "../core/mod.ts";
+import { BoundedLru, FcpError, toHex } from "../core/mod.ts";
 import { type ObjectId, objectIdUnscoped, type ZoneId } from "../model/mod.ts";
 import { loadCapabilities } from "./capability_store.ts";
 import type { RevocationState } from "./revocation_view.ts";
@@ -105,7 +105,8 @@ const CACHE_MAX = 4096;
 export class TokenGate {
   readonly #identity: Identity;
   readonly #ring: ZoneKeyring;
-  readonly #objects = new Map<string, CapabilityObject>();
+  // Content-addressed and immutable, so safe to keep (revocation is checked on every call).
+  readonly #objects = new BoundedLru<string, CapabilityObject>(CACHE_MAX);
   #issuers: { at: number; map: Map<string, Uint8Array> } | undefined;
 
   /** A gate for this node's identity and zones. */
@@ -126,14 +127,13 @@ export class TokenGate {
     const out = new Map<string, CapabilityObject>();
     const missing: Uint8Array[] = [];
     for (const id of ids) {
-      const hit = this.#objects.get(toHex(id));
+      const key = toHex(id);
+      const hit = this.#objects.get(key);
       if (hit === undefined) missing.push(id);
-      else out.set(toHex(id), hit);
+      else out.set(key, hit);
     }
     if (missing.length > 0) {
-      // Content-addressed and immutable: safe to cache (revocation is checked on every call).
       for (const [k, v] of await loadCapabilities(this.#identity.home, missing)) {
-        if (this.#objects.size >= CACHE_MAX) this.#objects.clear();
         this.#objects.set(k, v);
         out.set(k, v);
       }

@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { FcpError } from "../core/mod.ts";
+import { BoundedLru, FcpError } from "../core/mod.ts";
 import { combineSymbols, gfInv, gfInvertMatrix, gfMul } from "./_gf256.ts";
 import { withRaptorq } from "./_raptorq_wasm.ts";
 import { extendedSourceSymbols } from "./_rfc6330.ts";
@@ -39,7 +39,7 @@ interface Generator {
   readonly g: Uint8Array;
 }
 
-const cache = new Map<number, Generator>();
+const cache = new BoundedLru<number, Generator>(CACHE_ENTRIES);
 let derivations = 0;
 
 function rowCap(k: number): number {
@@ -96,10 +96,8 @@ export function generatorRows(k: number, rows: number): Uint8Array | undefined {
   if (gen === undefined || gen.rows < rows) {
     const want = Math.min(rowCap(k), Math.max(rows, 2 * (gen?.rows ?? 0), 16));
     gen = derive(k, want);
+    cache.set(k, gen);
   }
-  cache.delete(k);
-  cache.set(k, gen);
-  while (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
   return gen.g.subarray(0, rows * k);
 }
 

@@ -180,3 +180,17 @@ Deno.test("unaligned symbol buffers are handled", () => {
     enc.symbols.slice(20).map((s) => s.data),
   );
 });
+
+Deno.test("the generator cache holds at most 16 K values and keeps the recently used one", () => {
+  generatorRows(3, 2);
+  for (let k = 100; k < 130; k++) {
+    generatorRows(k, 2);
+    generatorRows(3, 2); // used again after each new K: never the least recently used
+  }
+  assert.ok(generatorStats().cached <= 16, `${generatorStats().cached} K values cached`);
+  const derived = generatorStats().derivations;
+  generatorRows(3, 2);
+  assert.equal(generatorStats().derivations, derived, "G(3) stayed cached");
+  generatorRows(100, 2); // evicted long ago: derived again
+  assert.equal(generatorStats().derivations, derived + 1);
+});
