@@ -15,7 +15,7 @@ import {
 import { startScratchNode } from "../scratch_node.ts";
 import type { CliCommand } from "../types.ts";
 import { UsageError } from "../usage_error.ts";
-import { HTTP1_BENCH_CLIENT } from "./_http1_client.ts";
+import { FETCH_BENCH_CLIENT, HTTP1_BENCH_CLIENT } from "./_bench_clients.ts";
 import { percentile } from "./bench.ts";
 
 const ZONE = "z:work";
@@ -59,33 +59,6 @@ export const BENCH_CLIENTS = ["http1", "fetch"] as const;
 /** One of {@link BENCH_CLIENTS}. */
 export type BenchClient = typeof BENCH_CLIENTS[number];
 
-/**
- * The `fetch` client of the invoke benchmark, in its own thread (as an agent is its own
- * process): `warmup` then `n` sequential `POST`s, each timed from request to parsed response.
- */
-const FETCH_CLIENT = `
-self.onmessage = async (e) => {
-  const { url, token, body, warmup, n } = e.data;
-  const headers = { authorization: "Bearer " + token, "content-type": "application/json" };
-  const once = async () => {
-    const res = await fetch(url, { method: "POST", headers, body });
-    const json = await res.json();
-    if (!res.ok) throw new Error(json.code + " " + json.message);
-  };
-  try {
-    for (let i = 0; i < warmup; i++) await once();
-    const samples = [];
-    for (let i = 0; i < n; i++) {
-      const t0 = performance.now();
-      await once();
-      samples.push(performance.now() - t0);
-    }
-    self.postMessage({ samples });
-  } catch (err) {
-    self.postMessage({ error: String(err) });
-  }
-};`;
-
 async function timeFromClientThread(
   client: BenchClient,
   url: string,
@@ -94,7 +67,7 @@ async function timeFromClientThread(
   warmup: number,
   n: number,
 ): Promise<number[]> {
-  const source = client === "http1" ? HTTP1_BENCH_CLIENT : FETCH_CLIENT;
+  const source = client === "http1" ? HTTP1_BENCH_CLIENT : FETCH_BENCH_CLIENT;
   const src = URL.createObjectURL(new Blob([source], { type: "application/javascript" }));
   const w = new Worker(src, { type: "module" });
   try {

@@ -1,12 +1,15 @@
 /**
- * The lean HTTP/1.1 client of `fcp bench invoke-local --client http1`: one keep-alive loopback
- * connection, a request written as bytes, the response read by {@link readHttp1Response}. It
- * costs the timed loop ~0.1 ms less per call than `fetch` on this machine (docs/perf.md), so
- * the figure is the node's latency rather than the client library's. The node's side is the
- * same for both clients: `Deno.serve`, the LocalAPI's auth and routing, the pipeline.
+ * The client threads of `fcp bench invoke-local` (an agent is its own process): `http1`, one
+ * keep-alive loopback connection with the request written as bytes and the response read by
+ * {@link readHttp1Response}, and `fetch`. The lean client costs the timed loop ~0.1 ms less per
+ * call than `fetch` on this machine (docs/perf.md), so its figure is the node's latency rather
+ * than the client library's. The node's side is the same for both: `Deno.serve`, the
+ * LocalAPI's auth and routing, the pipeline.
  *
- * The client runs in a worker built from source text; {@link readHttp1Response} is written
- * without outside references so that its own source can go into that text.
+ * Each client is a worker built from source text; {@link readHttp1Response} and
+ * {@link timeCalls} are written without outside references so that their own source can go
+ * into that text. A client's message is `{ url, token, body, warmup, n }`; it answers
+ * `{ samples }` (ms) or `{ error }`.
  *
  * @module
  */
@@ -27,7 +30,7 @@ export interface Http1Response {
  *
  * @example
  * ```ts
- * import { readHttp1Response } from "./_http1_client.ts";
+ * import { readHttp1Response } from "./_bench_clients.ts";
  * import assert from "node:assert/strict";
  * const raw = new TextEncoder().encode("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}");
  * const r = readHttp1Response(raw)!;
@@ -103,11 +106,54 @@ export function readHttp1Response(buf: Uint8Array): Http1Response | undefined {
 }
 
 /**
- * Source of a worker that times `warmup` then `n` sequential `POST`s over one keep-alive
- * HTTP/1.1 connection; it answers `{ samples }` or `{ error }`. Its message: `{ url, token,
- * body, warmup, n }`.
+ * Run `once` `warmup` times untimed, then `n` times, each timed from call to settled result
+ * (ms).
+ *
+ * @example
+ * ```ts
+ * import { timeCalls } from "./_bench_clients.ts";
+ * import assert from "node:assert/strict";
+ * let calls = 0;
+ * const samples = await timeCalls(() => Promise.resolve(void calls++), 2, 3);
+ * assert.equal(samples.length, 3);
+ * assert.equal(calls, 5);
+ * ```
  */
+export async function timeCalls(
+  once: () => Promise<void>,
+  warmup: number,
+  n: number,
+): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await once();
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await once();
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}
+
+/** Source of the `fetch` client worker. */
+export const FETCH_BENCH_CLIENT = `${timeCalls.toString()}
+self.onmessage = async (e) => {
+  const { url, token, body, warmup, n } = e.data;
+  const headers = { authorization: "Bearer " + token, "content-type": "application/json" };
+  const once = async () => {
+    const res = await fetch(url, { method: "POST", headers, body });
+    const json = await res.json();
+    if (!res.ok) throw new Error(json.code + " " + json.message);
+  };
+  try {
+    self.postMessage({ samples: await timeCalls(once, warmup, n) });
+  } catch (err) {
+    self.postMessage({ error: String(err) });
+  }
+};`;
+
+/** Source of the `http1` client worker: sequential `POST`s over one keep-alive connection. */
 export const HTTP1_BENCH_CLIENT = `${readHttp1Response.toString()}
+${timeCalls.toString()}
 self.onmessage = async (e) => {
   const { url, token, body, warmup, n } = e.data;
   let conn;
@@ -142,14 +188,7 @@ self.onmessage = async (e) => {
         buf = next;
       }
     };
-    for (let i = 0; i < warmup; i++) await once();
-    const samples = [];
-    for (let i = 0; i < n; i++) {
-      const t0 = performance.now();
-      await once();
-      samples.push(performance.now() - t0);
-    }
-    self.postMessage({ samples });
+    self.postMessage({ samples: await timeCalls(once, warmup, n) });
   } catch (err) {
     self.postMessage({ error: String(err) });
   } finally {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { HTTP1_BENCH_CLIENT, readHttp1Response } from "./_http1_client.ts";
+import { FETCH_BENCH_CLIENT, HTTP1_BENCH_CLIENT, readHttp1Response } from "./_bench_clients.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -46,8 +46,11 @@ Deno.test("readHttp1Response: refuses what is not a framed HTTP/1.1 response", (
   assert.throws(() => readHttp1Response(new Uint8Array(70000)), /64 KiB/);
 });
 
-Deno.test("HTTP1_BENCH_CLIENT: carries the parser's own source and posts timings", async () => {
+Deno.test("bench clients: each carries its helpers' own source, posts timings, reports a refusal", async () => {
   assert.ok(HTTP1_BENCH_CLIENT.includes("function readHttp1Response"));
+  for (const source of [HTTP1_BENCH_CLIENT, FETCH_BENCH_CLIENT]) {
+    assert.ok(source.includes("function timeCalls"));
+  }
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     async (req) => {
@@ -59,10 +62,8 @@ Deno.test("HTTP1_BENCH_CLIENT: carries the parser's own source and posts timings
       return Response.json({ ok: true });
     },
   );
-  const run = (token: string) => {
-    const src = URL.createObjectURL(
-      new Blob([HTTP1_BENCH_CLIENT], { type: "application/javascript" }),
-    );
+  const run = (source: string, token: string) => {
+    const src = URL.createObjectURL(new Blob([source], { type: "application/javascript" }));
     const w = new Worker(src, { type: "module" });
     return new Promise<{ samples?: number[]; error?: string }>((resolve) => {
       w.onmessage = (e) => {
@@ -80,11 +81,13 @@ Deno.test("HTTP1_BENCH_CLIENT: carries the parser's own source and posts timings
     });
   };
   try {
-    const ok = await run("t");
-    assert.equal(ok.samples?.length, 5);
-    assert.ok(ok.samples!.every((s) => s > 0));
-    const bad = await run("wrong");
-    assert.match(bad.error ?? "", /FCP-2015/);
+    for (const source of [HTTP1_BENCH_CLIENT, FETCH_BENCH_CLIENT]) {
+      const ok = await run(source, "t");
+      assert.equal(ok.samples?.length, 5);
+      assert.ok(ok.samples!.every((s) => s > 0));
+      const bad = await run(source, "wrong");
+      assert.match(bad.error ?? "", /FCP-2015/);
+    }
   } finally {
     await server.shutdown();
   }
