@@ -135,3 +135,27 @@ Deno.test("checker reports imports out of src/ and unknown layers", () => {
     "unknown-layer",
   ]);
 });
+
+Deno.test("a shipped connector's worker loads no node: built-in and no npm package (each would load into every worker: node:v8 alone cost ~2 MiB of RSS per connector)", async () => {
+  const entries: string[] = [];
+  for await (const e of Deno.readDir(`${root}/connectors`)) {
+    if (e.isDirectory && !e.name.startsWith("_")) {
+      entries.push(`${root}/connectors/${e.name}/worker.ts`);
+    }
+  }
+  assert.ok(entries.length >= 3, "the walk found the shipped connectors");
+  for (const entry of entries) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json", entry],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+    const graph = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+      modules: { specifier: string }[];
+    };
+    assert.ok(graph.modules.length > 3, `deno info walked ${entry}`);
+    const foreign = graph.modules.map((m) => m.specifier).filter((s) => !s.startsWith("file:"));
+    assert.deepEqual(foreign, [], relative(root, entry));
+  }
+});
