@@ -137,6 +137,12 @@ export interface VerifiedToken {
   readonly constraints?: TokenConstraints;
   /** The CapabilityObjects that back the grants (when the token names any). */
   readonly grantObjects: readonly CapabilityObject[];
+  /**
+   * The grant object (and its id) that admitted this call (the first of the token's that covers
+   * the operation and admits the resource); its `max_calls` and `max_bytes` bound every call
+   * it admits, across all tokens that name it (spec §7.5).
+   */
+  readonly admittedBy?: { readonly id: Uint8Array; readonly object: CapabilityObject };
 }
 
 function refuse(code: ConstructorParameters<typeof FcpError>[0], detail: string): never {
@@ -335,16 +341,17 @@ function checkConstraints(c: TokenConstraints | undefined, ctx: VerifyContext): 
 // Spec §7.5: a token's attenuation may only restrict what its grant objects grant. So some grant
 // object covering the required operation must itself admit the resource, and the token's
 // credential_allow must lie within that object's (when the object names credentials).
+// Returns the index of the admitting object (-1 when the token names none).
 function checkGrantObjectConstraints(
   objects: readonly CapabilityObject[],
   claims: TokenClaims,
   ctx: VerifyContext,
-): void {
-  if (objects.length === 0) return;
+): number {
+  if (objects.length === 0) return -1;
   const need = { capability: ctx.required.capability, operation: ctx.required.operation };
   const tokenCredentials = claims.constraints?.credentialAllow;
   let why = "no grant object covers the operation";
-  for (const o of objects) {
+  for (const [i, o] of objects.entries()) {
     if (!capabilityCovers(o, need)) continue;
     const r = resourceRefusal(o.constraints, ctx.resource);
     if (r !== undefined) {
@@ -359,7 +366,7 @@ function checkGrantObjectConstraints(
       why = "the token's credential_allow is wider than its grant object's";
       continue;
     }
-    return;
+    return i;
   }
   refuse("FCP-3003", why);
 }
@@ -452,7 +459,11 @@ export function verifyToken(tokenBytes: Uint8Array, ctx: VerifyContext): Verifie
   const grantObjects = checkGrantObjects(claims, grants, ctx);
   // 13. Constraints, the token's and its grant objects' (FCP-3003).
   checkConstraints(claims.constraints, ctx);
-  checkGrantObjectConstraints(grantObjects, claims, ctx);
+  const admitting = checkGrantObjectConstraints(grantObjects, claims, ctx);
+  const admittedId = admitting < 0 ? undefined : claims.grantObjectIds?.[admitting];
+  const admittedBy = admittedId === undefined
+    ? undefined
+    : { id: admittedId, object: grantObjects[admitting]! };
   return {
     kid: parsed.kid,
     claims,
@@ -461,5 +472,6 @@ export function verifyToken(tokenBytes: Uint8Array, ctx: VerifyContext): Verifie
     grants,
     ...(claims.constraints === undefined ? {} : { constraints: claims.constraints }),
     grantObjects,
+    ...(admittedBy === undefined ? {} : { admittedBy }),
   };
 }

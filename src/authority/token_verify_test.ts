@@ -674,6 +674,18 @@ Deno.test("grant object constraints: a token within its object's resources and c
   assert.deepEqual(v.constraints?.credentialAllow, ["cred.gh"]);
 });
 
+Deno.test("grant object constraints: the verified token names the object that admitted the call", () => {
+  const pub = capObject({ constraints: { resourceAllow: ["repo/public*"] } });
+  const any = capObject({ constraints: { resourceAllow: ["repo/*"], maxCalls: 2 } });
+  const t = mint({ grantObjectIds: [idOf(pub), idOf(any)] });
+  const first = verifyToken(t, { ...ctx, ...grantCtx([pub, any]), resource: "repo/public-1" });
+  assert.deepEqual(first.admittedBy?.id, idOf(pub));
+  assert.equal(first.admittedBy?.object, pub);
+  const second = verifyToken(t, { ...ctx, ...grantCtx([pub, any]), resource: "repo/other" });
+  assert.deepEqual(second.admittedBy?.id, idOf(any));
+  assert.equal(verifyToken(mint(), ctx).admittedBy, undefined);
+});
+
 Deno.test("refused: resource outside the grant object's resource_allow, token unrestricted (FCP-3003)", () => {
   const o = capObject({ constraints: { resourceAllow: ["repo/public*"] } });
   const t = mint({ grantObjectIds: [idOf(o)] }); // the token itself claims every resource

@@ -63,6 +63,8 @@ export interface PipelineFixture {
   readonly audit: AuditLog;
   readonly pipeline: InvokePipeline;
   readonly requests: RequestLog;
+  /** The pipeline's usage counters (max_calls, max_bytes). */
+  readonly usage: TokenUsage;
   /** Calls the connector received. */
   readonly calls: { operation: string; input: unknown }[];
   /** Replace the connector's behavior. */
@@ -102,6 +104,7 @@ export async function pipelineFixture(): Promise<PipelineFixture> {
     zones,
     audit,
     requests,
+    usage: new TokenUsage(db),
     calls,
     activeZones: ["z:work"],
     behave(f) {
@@ -154,7 +157,7 @@ export async function pipelineFixture(): Promise<PipelineFixture> {
     revocation: new RevocationView(home, zones, identity.owner.publicKey),
     requests,
     idempotency: new IdempotencyStore(db),
-    usage: new TokenUsage(db),
+    usage: fixture.usage,
     connectors: {
       manifest: (id) => (id === TEST_CONNECTOR ? manifest : undefined),
       target: (_id, zone) =>

@@ -227,6 +227,50 @@ function fromError(
   return new Refusal(stage, "FCP-9001", "internal.error", "internal error", decidedBy, hint);
 }
 
+/** A usage budget (`max_calls`, `max_bytes`) that bounds a call, and whose it is. */
+interface UsageLimit {
+  /** The counter's key in host.db: the token's jti (or id), or the grant object's id. */
+  readonly key: Uint8Array;
+  /** "the token" or "grant object <hex>", for the refusal's detail. */
+  readonly what: string;
+  /** What to ask for instead ("token" or "grant"). */
+  readonly noun: string;
+  readonly decidedBy: DecidingObject;
+  readonly maxCalls?: number | undefined;
+  readonly maxBytes?: number | undefined;
+}
+
+// The token's own budget, then the admitting grant object's (spec §7, §7.5).
+function usageLimits(granted: GrantedToken): UsageLimit[] {
+  const out: UsageLimit[] = [];
+  const own = granted.verified.constraints;
+  if (own?.maxCalls !== undefined || own?.maxBytes !== undefined) {
+    out.push({
+      // A token without a jti is counted under its own id, not under a jti shared by all such.
+      key: granted.verified.jti ?? granted.tokenId,
+      what: "the token",
+      noun: "token",
+      decidedBy: { kind: "capability_token", id: toHex(granted.tokenId) },
+      maxCalls: own.maxCalls,
+      maxBytes: own.maxBytes,
+    });
+  }
+  const by = granted.verified.admittedBy;
+  const theirs = by?.object.constraints;
+  if (by !== undefined && (theirs?.maxCalls !== undefined || theirs?.maxBytes !== undefined)) {
+    const id = toHex(by.id);
+    out.push({
+      key: by.id,
+      what: `grant object ${id}`,
+      noun: "grant",
+      decidedBy: { kind: "grant_object", id },
+      maxCalls: theirs.maxCalls,
+      maxBytes: theirs.maxBytes,
+    });
+  }
+  return out;
+}
+
 const TOKEN_REASONS: Partial<Record<ErrorCode, string>> = {
   "FCP-2003": "token.expired",
   "FCP-2004": "token.not_yet_valid",
@@ -737,40 +781,38 @@ export class InvokePipeline {
     }
     s.passed.push("idempotency");
 
-    // The token's max_bytes (spec §7: request + response, as canonical JSON) and max_calls
-    // (counted only for calls that go on to run; replays above do not). Both are checked
-    // before either is counted.
-    const limits = s.granted.verified.constraints;
-    const maxBytes = limits?.maxBytes;
-    const maxCalls = limits?.maxCalls;
-    const usageCheck = (check: () => unknown, hint: string, reason: string) => {
-      try {
-        check();
-      } catch (e) {
-        throw fromError(
-          e,
+    // The max_bytes (spec §7: request + response, as canonical JSON) and max_calls of the token
+    // and of the grant object that admitted the call (§7.5: a token only narrows its grant, so
+    // the object's limits bound every token that names it). Counted only for calls that go on
+    // to run (replays above do not), and every limit is checked before any is counted.
+    const limited = usageLimits(s.granted);
+    for (const l of limited) {
+      const used = l.maxBytes === undefined ? 0 : d.usage.bytes(l.key);
+      if (l.maxBytes !== undefined && used + s.inputSize > l.maxBytes) {
+        throw new Refusal(
           "usage",
-          { kind: "capability_token", id: toHex(s.granted.tokenId) },
-          hint,
-          () => reason,
+          "FCP-3003",
+          "capability.bytes_exhausted",
+          `${l.what} allows ${l.maxBytes} byte(s); ${used} are used and this request needs ${s.inputSize}`,
+          l.decidedBy,
+          `ask for a new ${l.noun}; this one has moved all the bytes it allows`,
         );
       }
-    };
-    if (maxBytes !== undefined) {
-      usageCheck(
-        () => d.usage.checkBytes(s.granted.jti, s.inputSize, maxBytes),
-        "ask for a new token; this one has moved all the bytes it allows",
-        "capability.bytes_exhausted",
-      );
+      if (l.maxCalls !== undefined && d.usage.calls(l.key) >= l.maxCalls) {
+        throw new Refusal(
+          "usage",
+          "FCP-3003",
+          "capability.calls_exhausted",
+          `${l.what} allows ${l.maxCalls} call(s) and has none left`,
+          l.decidedBy,
+          `ask for a new ${l.noun}; this one has used all its calls`,
+        );
+      }
     }
-    if (maxCalls !== undefined) {
-      usageCheck(
-        () => d.usage.spend(s.granted.jti, maxCalls),
-        "ask for a new token; this one has used all its calls",
-        "capability.calls_exhausted",
-      );
+    for (const l of limited) {
+      if (l.maxCalls !== undefined) d.usage.spend(l.key, l.maxCalls, l.what);
+      if (l.maxBytes !== undefined) d.usage.addBytes(l.key, s.inputSize);
     }
-    if (maxBytes !== undefined) d.usage.addBytes(s.granted.jti, s.inputSize);
     s.passed.push("usage");
 
     // 10. intent
@@ -882,7 +924,9 @@ export class InvokePipeline {
     const outcomeId = objectIdKeyed(key, s.zone, OUTCOME_SCHEMA_HASH, outputBytes);
     // The response counts against max_bytes after the fact: the operation has run, so its
     // result is returned; the next call finds the budget spent.
-    if (maxBytes !== undefined) d.usage.addBytes(s.granted.jti, outputBytes.length);
+    for (const l of limited) {
+      if (l.maxBytes !== undefined) d.usage.addBytes(l.key, outputBytes.length);
+    }
     const receipt = signOperationReceipt(
       {
         header: {

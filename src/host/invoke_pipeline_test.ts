@@ -7,6 +7,7 @@ import {
   decodeOperationReceipt,
   decodeToken,
   encodeApprovalToken,
+  mintToken,
   revocationTargetId,
   verifyDecisionReceipt,
   verifyOperationReceipt,
@@ -407,6 +408,66 @@ Deno.test("pipeline: max_calls is counted per token; replays do not count", asyn
     await fx.pipeline.invoke(call({ token }));
     const id = await refused(fx, call({ token }), "FCP-3003");
     assert.equal(fx.pipeline.explain(id)?.reason_code, "capability.calls_exhausted");
+    assert.equal(fx.calls.length, 2);
+  });
+});
+
+// A second token over the grant object of `first` (as a delegate would mint), with no limits of
+// its own.
+function sibling(fx: Fixture, first: Uint8Array): Uint8Array {
+  const c = decodeToken(first).claims;
+  return mintToken({
+    iss: fx.identity.nodeId,
+    issNode: fx.identity.nodeId,
+    cti: new Uint8Array(16).fill(7),
+    zoneId: "z:work",
+    capabilityId: "test.read",
+    operations: ["test.read"],
+    iat: T0,
+    nbf: T0,
+    exp: c.exp!,
+    grantObjectIds: c.grantObjectIds!,
+    principalId: "agent:t",
+  }, fx.identity.issuance);
+}
+
+Deno.test("pipeline: a grant object's max_calls bounds every token that names it (§7.5)", async () => {
+  await withFixture(async (fx) => {
+    await fx.allowAll();
+    const first = await fx.mint({ maxCalls: 2 }); // its grant object: max_calls 2 as well
+    const second = sibling(fx, first);
+    await fx.pipeline.invoke(call({ token: first }));
+    await fx.pipeline.invoke(call({ token: second }));
+    const id = await refused(fx, call({ token: second }), "FCP-3003");
+    const why = fx.pipeline.explain(id)!;
+    assert.equal(why.reason_code, "capability.calls_exhausted");
+    assert.equal(why.decided_by.kind, "grant_object");
+    assert.equal(why.decided_by.id, toHex(decodeToken(first).claims.grantObjectIds![0]!));
+    // `first` has a call of its own left, but its grant has none.
+    const again = await refused(fx, call({ token: first }), "FCP-3003");
+    assert.equal(fx.pipeline.explain(again)!.decided_by.kind, "grant_object");
+    assert.equal(fx.calls.length, 2);
+    // Another grant is counted on its own.
+    await fx.pipeline.invoke(call({ token: await fx.mint({ maxCalls: 1 }) }));
+  });
+});
+
+Deno.test("pipeline: a grant object's max_bytes bounds every token that names it; a refusal counts nothing", async () => {
+  await withFixture(async (fx) => {
+    await fx.allowAll();
+    fx.behave(() => Promise.resolve({ ok: "y".repeat(40) }));
+    // input {"q":"x"} is 9 bytes; output {"ok":"yyyy…"} is 49: 58 a call
+    const first = await fx.mint({ maxBytes: 120, maxCalls: 5 });
+    const second = sibling(fx, first);
+    await fx.pipeline.invoke(call({ token: second })); // grant: 58
+    await fx.pipeline.invoke(call({ token: second })); // grant: 116
+    const id = await refused(fx, call({ token: first }), "FCP-3003"); // token alone: 0 used
+    const why = fx.pipeline.explain(id)!;
+    assert.equal(why.reason_code, "capability.bytes_exhausted");
+    assert.equal(why.decided_by.kind, "grant_object");
+    // The refused call spent none of the token's own calls or bytes.
+    assert.equal(fx.usage.calls(decodeToken(first).claims.cti!), 0);
+    assert.equal(fx.usage.bytes(decodeToken(first).claims.cti!), 0);
     assert.equal(fx.calls.length, 2);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The usage counters behind a token's `max_calls` and `max_bytes` constraints (WIRE.md §6
- * constraints; spec §7 `CapabilityConstraints`; the reference decodes them but leaves
- * enforcement to "the caller's usage counter"), per token jti in host.db: calls that passed
+ * The usage counters behind the `max_calls` and `max_bytes` constraints of a token and of the
+ * grant object that admits its call (WIRE.md §6 constraints; spec §7 `CapabilityConstraints`,
+ * §7.5; the reference decodes them but leaves enforcement to "the caller's usage counter"), per
+ * token jti (16 bytes) or grant object id (32 bytes) in host.db: calls that passed
  * every check and were handed to the connector, and the bytes they moved (request + response,
  * as canonical JSON). A call is refused when the request alone would exceed what is left; a
  * response that then goes over is still returned (the operation already ran), and the next
@@ -65,14 +66,14 @@ export class TokenUsage {
 
   /**
    * Refuse (`FCP-3003`) a request of `requestBytes` when the bytes moved so far plus it exceed
-   * `max`. Counts nothing ({@link addBytes} does).
+   * `max`. Counts nothing ({@link addBytes} does). `what` names the key in the refusal.
    */
-  checkBytes(jti: Uint8Array, requestBytes: number, max: number): void {
+  checkBytes(jti: Uint8Array, requestBytes: number, max: number, what = "the token"): void {
     const used = this.bytes(jti);
     if (used + requestBytes > max) {
       throw new FcpError(
         "FCP-3003",
-        `the token allows ${max} byte(s); ${used} are used and this request needs ${requestBytes}`,
+        `${what} allows ${max} byte(s); ${used} are used and this request needs ${requestBytes}`,
       );
     }
   }
@@ -87,11 +88,11 @@ export class TokenUsage {
 
   /**
    * Count one more call of a token allowed `max` calls; returns the new count, or refuses
-   * (`FCP-3003`) without counting when the token has none left.
+   * (`FCP-3003`) without counting when the token (or grant object: `what`) has none left.
    */
-  spend(jti: Uint8Array, max: number): number {
+  spend(jti: Uint8Array, max: number, what = "the token"): number {
     if (this.calls(jti) >= max) {
-      throw new FcpError("FCP-3003", `the token allows ${max} call(s) and has none left`);
+      throw new FcpError("FCP-3003", `${what} allows ${max} call(s) and has none left`);
     }
     return Number((this.#bump.get(jti) as { calls: number | bigint }).calls);
   }
