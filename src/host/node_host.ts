@@ -116,12 +116,14 @@ export async function createNodeHost(opts: NodeHostOptions): Promise<NodeHost> {
     startWorker: opts.startWorker ?? ((spec) => ConnectorWorker.start(spec)),
     ...(opts.now === undefined ? {} : { now: opts.now }),
   });
+  const revocation = new RevocationView(opts.home, opts.zones, opts.identity.owner.publicKey);
+  revocation.prepare();
   const pipeline = new InvokePipeline({
     identity: opts.identity,
     zones: opts.zones,
     audit: opts.audit,
     policies: new PolicyStore(opts.identity, opts.zones),
-    revocation: new RevocationView(opts.home, opts.zones, opts.identity.owner.publicKey),
+    revocation,
     requests: new RequestLog(db),
     idempotency: new IdempotencyStore(db),
     usage: new TokenUsage(db),

@@ -94,3 +94,9 @@ Deno.test("a checkpointer that refuses host.db leaves the host working", async (
     assert.deepEqual(host.connectors.list().map((s) => s.id), ["fcp.fs"]);
   });
 });
+
+Deno.test("the node host makes the revocations directory, so revocation reads never write", async () => {
+  await withHost(undefined, async (home) => {
+    assert.ok((await Deno.stat(`${home}/revocations`)).isDirectory);
+  });
+});

@@ -90,13 +90,21 @@ export class RevocationView {
     if (existsSync(path)) return false;
     const dir = path.slice(0, path.lastIndexOf("/"));
     if (existsSync(`${dir}/.`)) return true;
-    if (existsSync(dir) || !existsSync(`${this.#home}/.`)) return false;
-    // No revocations directory yet: make it (as `fcp revoke` would), so later calls take the
-    // two-check path above. Failing to make it changes nothing: the answer stands.
+    // No revocations directory in a searchable home: no log. (A node makes the directory when
+    // it starts, {@link prepare}, so its calls take the two-check path above.)
+    return !existsSync(dir) && existsSync(`${this.#home}/.`);
+  }
+
+  /**
+   * Make the home's revocations directory when it is missing (as `fcp revoke` would), so that
+   * each later read finds a zone without a log in two existence checks instead of four. Reads
+   * never write; a home that cannot be written to is answered all the same.
+   */
+  prepare(): void {
+    const path = revocationLogPath(this.#home, "z:owner");
     try {
-      Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    } catch { /* read-only home: keep answering from the checks */ }
-    return true;
+      Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true, mode: 0o700 });
+    } catch { /* read-only home: reads take the four-check path */ }
   }
 
   /** The stamp of a zone's log file (`absent` when there is none). */

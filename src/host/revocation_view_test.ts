@@ -53,12 +53,16 @@ Deno.test("revocation view: no log is no revocation, and a log written later is 
   }
 });
 
-Deno.test("revocation view: a missing revocations directory is absent, then made; deleting it again is absent", async () => {
+Deno.test("revocation view: a missing revocations directory is absent and reads never make it; prepare does", async () => {
   const { home, view, revoke } = await setUp();
   try {
     await Deno.remove(`${home}/revocations`, { recursive: true }).catch(() => {});
     assert.equal((await view.state("z:work", NOW)).headSeq, -1);
+    assert.equal((await view.state("z:work", NOW)).headSeq, -1);
+    await assert.rejects(Deno.stat(`${home}/revocations`), Deno.errors.NotFound);
+    view.prepare();
     assert.ok((await Deno.stat(`${home}/revocations`)).isDirectory);
+    assert.equal((await view.state("z:work", NOW)).headSeq, -1);
     const target = new Uint8Array(32).fill(8);
     await revoke("z:work", target);
     assert.equal((await view.state("z:work", NOW)).isRevoked(target), true);
