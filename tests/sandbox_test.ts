@@ -95,6 +95,12 @@ Deno.test("sandbox: files only inside the granted directory; never the node home
     await refused(call(env.worker, "probe_read", { path: `${env.home}/api.token` }), "FCP-3009");
     await refused(call(env.worker, "probe_read", { path: "/etc/hostname" }), "FCP-3009");
     assert.equal(await Deno.stat(`${env.outside}/x.txt`).then(() => true, () => false), false);
+    // Nor can it plant a link in its granted directory that leads out of it.
+    await refused(
+      call(env.worker, "probe_symlink", { target: env.home, path: `${env.granted}/link` }),
+      "FCP-3009",
+    );
+    assert.equal(await Deno.lstat(`${env.granted}/link`).then(() => true, () => false), false);
   } finally {
     await env.close();
   }
@@ -178,6 +184,12 @@ Deno.test("sandbox: connectors cannot reach each other through shared channels o
   try {
     await refused(call(env.worker, "probe_broadcast"), "FCP-3009");
     await refused(call(env.worker, "probe_cache"), "FCP-3009");
+    // Saved by the connector's module before the SDK ran: the host's lockdown ran earlier.
+    await refused(call(env.worker, "probe_saved_broadcast"), "FCP-3009");
+    await refused(
+      call(env.worker, "probe_saved_fetch", { url: "http://allowed.test:9/" }),
+      "FCP-3009",
+    );
     await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(seen, []);
   } finally {
@@ -202,6 +214,16 @@ Deno.test("sandbox: a connector over its heap limit is terminated and restarted"
   try {
     await refused(call(env.worker, "probe_alloc", { mb: 64 }), "FCP-5007");
     assert.deepEqual(await call(env.worker, "probe_echo", {}), { ok: true, input: {} });
+    assert.equal(env.worker.restarts, 1);
+  } finally {
+    await env.close();
+  }
+});
+
+Deno.test("sandbox: a connector cannot hide its heap by replacing Deno.memoryUsage or postMessage", async () => {
+  const env = await probe({ heapLimitMb: 32 });
+  try {
+    await refused(call(env.worker, "probe_hide_heap", { mb: 64 }), "FCP-5007");
     assert.equal(env.worker.restarts, 1);
   } finally {
     await env.close();

@@ -291,7 +291,10 @@ export function serveConnector(def: ConnectorDefinition, port?: Port): void {
     },
   };
 
-  if (realFetchless) closeDirectNetwork();
+  // A host that starts workers through its own lockdown module has done this already, and
+  // stamps the heap of every result itself.
+  const lockedDown = (globalThis as Record<symbol, unknown>)[Symbol.for("fcp.lockdown")] === true;
+  if (realFetchless && !lockedDown) closeDirectNetwork();
 
   self.onmessage = (e: MessageEvent) => {
     const m = e.data as Record<string, unknown> | null;

@@ -19,6 +19,7 @@
  * @module
  */
 import { ERROR_CODES, type ErrorCode, FcpError } from "../core/mod.ts";
+import { connectorBootstrap } from "./_connector_bootstrap.ts";
 import type { EgressHttpRequest, EgressHttpResponse } from "./egress_guard.ts";
 import type { ConnectorWorkerPermissions } from "./manifest_sandbox.ts";
 import type { ConnectorManifest } from "./manifest_types.ts";
@@ -183,13 +184,16 @@ export class ConnectorWorker {
   async #spawn(): Promise<void> {
     this.#state = this.#restarts === 0 ? "starting" : "restarting";
     let worker: Worker;
+    // The host's lockdown module runs before any of the connector's (_connector_bootstrap.ts).
+    const bootstrap = connectorBootstrap(this.#spec.entryUrl);
     try {
-      worker = new Worker(this.#spec.entryUrl, {
+      worker = new Worker(bootstrap.url, {
         type: "module",
         name: this.#spec.instanceId,
         deno: { permissions: { ...this.#spec.permissions } },
       } as WorkerOptions);
     } catch (cause) {
+      bootstrap.revoke();
       this.#state = "failed";
       throw new FcpError("FCP-5006", `cannot start the ${this.#spec.manifest.id} worker`, {
         cause,
@@ -226,6 +230,7 @@ export class ConnectorWorker {
     try {
       await boot;
     } catch (e) {
+      bootstrap.revoke();
       worker.terminate();
       this.#worker = undefined;
       this.#state = "failed";
@@ -233,6 +238,7 @@ export class ConnectorWorker {
         ? new FcpError(e.code === "FCP-6003" ? "FCP-5006" : e.code, `${m.id}: ${e.detail}`)
         : new FcpError("FCP-5006", `the ${m.id} worker did not start`, { cause: e });
     }
+    bootstrap.revoke();
     if (this.state !== "stopped") this.#state = "ready";
   }
 
