@@ -5,6 +5,7 @@
  * and the host's limits stop busy loops, heap growth, crashes and oversized messages.
  */
 import assert from "node:assert/strict";
+import type { ConnectorManifest } from "../src/host/mod.ts";
 import { type ErrorCode, isFcpError } from "../src/core/mod.ts";
 import {
   builtinEntryUrl,
@@ -30,6 +31,7 @@ interface Env {
 async function probe(
   limits: WorkerLaunchSpec["limits"] = {},
   egress?: WorkerLaunchSpec["egress"],
+  edit: (m: ConnectorManifest) => ConnectorManifest = (m) => m,
 ): Promise<Env> {
   const root = await Deno.makeTempDir({ prefix: "fcp-sandbox-" });
   const granted = `${root}/granted`;
@@ -39,7 +41,7 @@ async function probe(
   await Deno.writeTextFile(`${granted}/in.txt`, "inside");
   await Deno.writeTextFile(`${outside}/secret.txt`, "outside");
   await Deno.writeTextFile(`${home}/api.token`, "node-secret-token");
-  const manifest = parseManifest(await Deno.readTextFile(new URL("manifest.toml", PROBE)));
+  const manifest = edit(parseManifest(await Deno.readTextFile(new URL("manifest.toml", PROBE))));
   const permissions = sandboxPermissions(manifest, {
     dataDir: `${root}/data`,
     granted: { read: [granted], write: [granted] },
@@ -144,6 +146,55 @@ Deno.test("sandbox: no direct network; sockets only to allow-listed names", asyn
   } finally {
     await env.close();
     await server.shutdown();
+  }
+});
+
+Deno.test("sandbox: below the permissive profile no raw socket reaches even an allow-listed name (§11.2)", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  let accepted = 0;
+  const accepting = (async () => {
+    for await (const c of listener) {
+      accepted++;
+      c.close();
+    }
+  })();
+  // `localhost:<port>` allow-listed for probe_netconnect: a name that resolves to loopback.
+  const allowing =
+    (profile: ConnectorManifest["sandbox"]["profile"]) => (m: ConnectorManifest) => ({
+      ...m,
+      sandbox: { ...m.sandbox, profile },
+      operations: m.operations.map((o) =>
+        o.id === "probe_netconnect" && o.network !== undefined
+          ? { ...o, network: { ...o.network, hostAllow: [`localhost:${port}`] } }
+          : o
+      ),
+    });
+  try {
+    for (const profile of ["moderate", "strict"] as const) {
+      const env = await probe({}, undefined, allowing(profile));
+      try {
+        for (const host of ["localhost", "127.0.0.1"]) {
+          await assert.rejects(call(env.worker, "probe_netconnect", { host, port }));
+        }
+      } finally {
+        await env.close();
+      }
+    }
+    assert.equal(accepted, 0, "no connection reached the listener");
+    // The permissive profile does get the socket: the refusals above are the profile's doing.
+    const open = await probe({}, undefined, allowing("permissive"));
+    try {
+      assert.deepEqual(
+        await call(open.worker, "probe_netconnect", { host: "localhost", port }),
+        { ok: true },
+      );
+    } finally {
+      await open.close();
+    }
+  } finally {
+    listener.close();
+    await accepting.catch(() => {});
   }
 });
 

@@ -532,7 +532,8 @@ export class ConnectorHost implements ConnectorResolver {
       granted: { read: instance.grants.read, write: instance.grants.write },
       protect: this.#o.protect ?? [this.#o.home],
     });
-    if (extra.length > 0) {
+    // `--allow-host` widens the guard's list, and raw sockets only where the profile has them.
+    if (extra.length > 0 && manifest.sandbox.profile === "permissive") {
       permissions.net = [...new Set([...(permissions.net || []), ...extra])];
     }
     const read = [...instance.grants.read];

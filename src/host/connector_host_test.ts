@@ -171,7 +171,8 @@ Deno.test("connector host: startActive brings back what was active; a path insta
     assert.deepEqual(failures, []);
     const spec = s.launched.at(-1)!;
     assert.match(spec.entryUrl, /\/connectors\/packages\/[0-9a-f]{64}\/http\/worker\.ts$/);
-    assert.deepEqual(spec.permissions.net, ["example.com:443", "api.example.com:443"]);
+    // fcp.http is strict: no raw sockets, its network goes through the egress guard (§11.2).
+    assert.equal(spec.permissions.net, false);
     const onDisk = await Deno.readTextFile(new URL(spec.entryUrl));
     assert.ok(onDisk.length > 0);
     const health = await s.host.health("fcp.http");

@@ -53,7 +53,11 @@ Deno.test("the shipped connectors get the sandbox issue 5 asks for", async () =>
   assert.ok(http.operations.every((o) => (o.network?.hostAllow.length ?? 0) > 0));
 
   const gh = await read("github");
-  assert.deepEqual(sandboxPermissions(gh, { dataDir: "/d" }).net, ["api.github.com:443"]);
+  // Strict: no raw sockets (§11.2); the guard allows api.github.com:443 only.
+  assert.equal(gh.sandbox.profile, "strict");
+  assert.equal(sandboxPermissions(gh, { dataDir: "/d" }).net, false);
+  assert.ok(gh.operations.every((o) => o.network?.hostAllow.join() === "api.github.com:443"));
+  assert.equal(sandboxPermissions(http, { dataDir: "/d" }).net, false);
   assert.ok(gh.operations.every((o) => o.network?.credentialAllow.includes("github")));
   assert.deepEqual(gh.operations.map((o) => o.id).sort(), [
     "github_add_labels",

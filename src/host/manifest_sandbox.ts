@@ -129,9 +129,16 @@ export function sandboxPermissions(
   const write = resolveAll(writePaths, grantedWrite);
   const read = resolveAll(readPaths, grantedRead);
   for (const w of write) if (!read.includes(w)) read.push(w);
+  // Spec §11.2 (NORMATIVE): in the strict and moderate profiles a connector gets no raw
+  // sockets; its network goes through the host's egress guard (ctx.fetch), which enforces the
+  // same host:port list and vets the resolved address. Only a permissive sandbox gets Deno
+  // `net` for its hosts:ports — checked by name before DNS, so not guarded against a name that
+  // resolves to a private address.
   const net: string[] = [];
-  for (const op of manifest.operations) {
-    for (const h of op.network?.hostAllow ?? []) if (!net.includes(h)) net.push(h);
+  if (manifest.sandbox.profile === "permissive") {
+    for (const op of manifest.operations) {
+      for (const h of op.network?.hostAllow ?? []) if (!net.includes(h)) net.push(h);
+    }
   }
   const env = [...manifest.sandbox.env];
   return {

@@ -11,12 +11,13 @@ function withSandbox(m: ConnectorManifest, s: Partial<ConnectorManifest["sandbox
   return { ...m, sandbox: { ...m.sandbox, ...s } };
 }
 
-Deno.test("permissions: net from network constraints, paths under the data dir, all else false", () => {
+Deno.test("permissions: no raw sockets below permissive (§11.2), paths under the data dir, all else false", () => {
+  assert.notEqual(base.sandbox.profile, "permissive");
   const p = sandboxPermissions(base, { dataDir: "/data/fcp.test" });
   assert.deepEqual(p, {
     read: ["/data/fcp.test/cache", "/data/fcp.test/out"],
     write: ["/data/fcp.test/out"],
-    net: ["api.example.com:443"],
+    net: false,
     env: false,
     run: false,
     ffi: false,
@@ -27,17 +28,21 @@ Deno.test("permissions: net from network constraints, paths under the data dir, 
   assert.ok(!Object.values(p).includes("inherit"));
 });
 
-Deno.test("net is the deduplicated union of all operations' host:port entries", () => {
+Deno.test("net, in a permissive sandbox only, is the deduplicated union of all operations' host:port entries", () => {
   const m = parseManifest(
     fixHash(mutate([
       'ai_hints = { when_to_use = "to write" }',
       'ai_hints = { when_to_use = "to write" }\nnetwork_constraints = { host_allow = ["api.example.com:443", "up.example.com:8443"], connect_timeout_ms = 1, total_timeout_ms = 1, max_response_bytes = 1 }',
     ])),
   );
-  assert.deepEqual(sandboxPermissions(m, { dataDir: "/d" }).net, [
-    "api.example.com:443",
-    "up.example.com:8443",
-  ]);
+  assert.equal(sandboxPermissions(m, { dataDir: "/d" }).net, false);
+  for (const profile of ["strict", "strict_plus", "moderate"] as const) {
+    assert.equal(sandboxPermissions(withSandbox(m, { profile }), { dataDir: "/d" }).net, false);
+  }
+  assert.deepEqual(
+    sandboxPermissions(withSandbox(m, { profile: "permissive" }), { dataDir: "/d" }).net,
+    ["api.example.com:443", "up.example.com:8443"],
+  );
 });
 
 Deno.test("$GRANTED expands to the operator's directories; absolute paths stay", () => {
