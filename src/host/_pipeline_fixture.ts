@@ -17,6 +17,7 @@ import { AuditLog } from "./audit_log.ts";
 import { openHostDb } from "./host_db.ts";
 import { IdempotencyStore } from "./idempotency_store.ts";
 import { TokenUsage } from "./token_usage.ts";
+import { ApprovalLedger } from "./approval_ledger.ts";
 import { type ConnectorTarget, InvokePipeline } from "./invoke_pipeline.ts";
 import { lintManifest, parseManifest } from "./manifest.ts";
 import { BASE_MANIFEST } from "./_manifest_fixture.ts";
@@ -158,6 +159,7 @@ export async function pipelineFixture(): Promise<PipelineFixture> {
     requests,
     idempotency: new IdempotencyStore(db),
     usage: fixture.usage,
+    approvals: new ApprovalLedger(db),
     connectors: {
       manifest: (id) => (id === TEST_CONNECTOR ? manifest : undefined),
       target: (_id, zone) =>

@@ -12,7 +12,7 @@ import { FcpError } from "../core/mod.ts";
 export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /** Schema version of host.db (`PRAGMA user_version`). */
-export const HOST_DB_VERSION = 2;
+export const HOST_DB_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS connectors (
@@ -69,6 +69,11 @@ CREATE TABLE IF NOT EXISTS token_usage (
   calls INTEGER NOT NULL,
   bytes INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS approvals_spent (
+  approval_id BLOB PRIMARY KEY,
+  request_id TEXT NOT NULL,
+  spent_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS lease_seq (
   zone TEXT NOT NULL,
   subject BLOB NOT NULL,
@@ -77,7 +82,8 @@ CREATE TABLE IF NOT EXISTS lease_seq (
 );
 `;
 
-// Version 1 → 2: token_usage counts bytes (a token's `max_bytes`).
+// Version 1 → 2: token_usage counts bytes (a token's `max_bytes`). Version 2 → 3: the
+// approvals_spent table (made by the schema's CREATE IF NOT EXISTS).
 function migrate(db: DatabaseSync, from: number): void {
   if (from === 0 || from >= 2) return;
   const cols = db.prepare("PRAGMA table_info(token_usage)").all() as { name: string }[];
@@ -110,7 +116,7 @@ export function hostDbPath(home: string): string {
  * import { openHostDb } from "./host_db.ts";
  * import assert from "node:assert/strict";
  * const db = openHostDb(":memory:");
- * assert.equal((db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version, 2);
+ * assert.equal((db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version, 3);
  * db.close();
  * ```
  */

@@ -66,6 +66,7 @@ import {
 import type { AuditLog } from "./audit_log.ts";
 import { executionLeaseObject, issueExecutionLease } from "./execution_lease.ts";
 import { IdempotencyStore } from "./idempotency_store.ts";
+import type { ApprovalLedger } from "./approval_ledger.ts";
 import type { TokenUsage } from "./token_usage.ts";
 import { validateInput } from "./input_validator.ts";
 import { canonicalJson, measuredInputHash, requestObjectId } from "./invoke_request.ts";
@@ -179,6 +180,8 @@ export interface InvokePipelineDeps {
   readonly requests: RequestLog;
   /** Kept idempotent results. */
   readonly idempotency: IdempotencyStore;
+  /** Spent approvals (each runs its operation once). */
+  readonly approvals: ApprovalLedger;
   /** Per-token call counts (`max_calls`). */
   readonly usage: TokenUsage;
   /** Installed connectors and their instances. */
@@ -312,6 +315,7 @@ function tokenHint(code: ErrorCode, call: { zone: string; capability: string; op
  * import { openHostDb } from "./host_db.ts";
  * import { IdempotencyStore } from "./idempotency_store.ts";
  * import { TokenUsage } from "./token_usage.ts";
+ * import { ApprovalLedger } from "./approval_ledger.ts";
 import type { TokenUsage } from "./token_usage.ts";
  * import { PolicyStore } from "./policy_store.ts";
  * import { RequestLog } from "./request_log.ts";
@@ -329,6 +333,7 @@ import type { TokenUsage } from "./token_usage.ts";
  *   policies: new PolicyStore(identity, zones),
  *   revocation: new RevocationView(home, zones, identity.owner.publicKey),
  *   requests: new RequestLog(db), idempotency: new IdempotencyStore(db), usage: new TokenUsage(db),
+ *   approvals: new ApprovalLedger(db),
  *   connectors: { manifest: () => undefined, target: () => ({ activeIn: [] }) } });
  * let requestId = "";
  * await assert.rejects(
@@ -627,7 +632,8 @@ export class InvokePipeline {
       }
       passed.push("taint");
 
-      // 7. approval
+      // 7. approval (spent just before the connector runs, in #execute)
+      let approvalId: ObjectId | undefined;
       if (
         tier === "Dangerous" || tier === "CriticalWrite" ||
         APPROVAL_MODES_NEEDING_TOKEN.has(op.requiresApproval)
@@ -664,6 +670,7 @@ export class InvokePipeline {
           );
         }
         evidence.push(used);
+        approvalId = used;
       }
       passed.push("approval");
 
@@ -702,6 +709,7 @@ export class InvokePipeline {
           evidence,
           passed,
           scope,
+          approvalId,
         });
       return scope === undefined ? await runIt() : await d.idempotency.exclusive(scope, runIt);
     } catch (e) {
@@ -733,6 +741,8 @@ export class InvokePipeline {
       evidence: ObjectId[];
       passed: PipelineStage[];
       scope: { zone: string; connectorId: string; operation: string; key: string } | undefined;
+      /** The ApprovalToken that admitted the call (spent once it passes every check). */
+      approvalId: ObjectId | undefined;
     },
   ): Promise<InvokeOutcome> {
     const d = this.#d;
@@ -806,6 +816,22 @@ export class InvokePipeline {
           `${l.what} allows ${l.maxCalls} call(s) and has none left`,
           l.decidedBy,
           `ask for a new ${l.noun}; this one has used all its calls`,
+        );
+      }
+    }
+    // An approval runs its operation once (approval_ledger.ts); an idempotent replay of the
+    // call it approved was answered above without spending anything.
+    if (s.approvalId !== undefined) {
+      try {
+        d.approvals.spend(s.approvalId, s.requestId, s.now);
+      } catch (e) {
+        throw fromError(
+          e,
+          "approval",
+          { kind: "approval_token", id: toHex(s.approvalId) },
+          "the owner approves this request again with 'fcp approve <request-id>'; to repeat the " +
+            "approved call's result instead, retry with the same idempotency key",
+          () => "approval.already_used",
         );
       }
     }

@@ -471,3 +471,55 @@ Deno.test("pipeline: a grant object's max_bytes bounds every token that names it
     assert.equal(fx.calls.length, 2);
   });
 });
+
+Deno.test("pipeline: an approval runs its Dangerous operation once; an idempotent retry replays without spending", async () => {
+  await withFixture(async (fx) => {
+    await fx.allowAll();
+    const token = await fx.mint({ capability: "test.write", operations: ["test.wipe"] });
+    const approve = (requestObjectId: Uint8Array, now = T0) =>
+      encodeApprovalToken(createApprovalToken({
+        zoneId: "z:work",
+        scope: {
+          kind: "Execution",
+          connectorId: TEST_CONNECTOR,
+          methodPattern: "test.wipe",
+          requestObjectId,
+        },
+        justification: "test",
+        approvedBy: "owner",
+        now,
+      }, fx.identity.owner));
+    const c = call({ operation: "test.wipe", token, input: { all: true } });
+    const first = fx.pipeline.explain(await refused(fx, c, "FCP-3006"))!;
+    const approval = approve(fromHex(first.request_object_id));
+    await fx.pipeline.invoke({ ...c, approvals: [approval] });
+    assert.equal(fx.calls.length, 1);
+    // The same approval again: refused, and the connector is not called.
+    const again = await refused(fx, { ...c, approvals: [approval] }, "FCP-3006");
+    const why = fx.pipeline.explain(again)!;
+    assert.equal(why.reason_code, "approval.already_used");
+    assert.equal(why.decided_by.kind, "approval_token");
+    assert.equal(fx.calls.length, 1);
+    // Another approval (made a second earlier) runs it once more.
+    await fx.pipeline.invoke({
+      ...c,
+      approvals: [approve(fromHex(first.request_object_id), T0 - 1)],
+    });
+    assert.equal(fx.calls.length, 2);
+
+    // With an idempotency key: the retry returns the kept result and spends nothing.
+    const k = call({
+      operation: "test.wipe",
+      token,
+      input: { all: true },
+      idempotencyKey: "wipe-1",
+    });
+    const rec = fx.pipeline.explain(await refused(fx, k, "FCP-3006"))!;
+    const once = approve(fromHex(rec.request_object_id));
+    const ran = await fx.pipeline.invoke({ ...k, approvals: [once] });
+    const replay = await fx.pipeline.invoke({ ...k, approvals: [once] });
+    assert.equal(replay.replayed, true);
+    assert.equal(replay.receipt.receipt_id, ran.receipt.receipt_id);
+    assert.equal(fx.calls.length, 3);
+  });
+});

@@ -5,6 +5,7 @@
  *
  * @module
  */
+export * from "./approval_ledger.ts";
 export * from "./audit_event.ts";
 export * from "./audit_head.ts";
 export * from "./audit_verify.ts";

@@ -16,6 +16,7 @@ import { EgressGuard } from "./egress_guard.ts";
 import { hostDbPath, openHostDb } from "./host_db.ts";
 import { IdempotencyStore } from "./idempotency_store.ts";
 import { TokenUsage } from "./token_usage.ts";
+import { ApprovalLedger } from "./approval_ledger.ts";
 import { InvokePipeline } from "./invoke_pipeline.ts";
 import { loadNodeConfig } from "./node_config.ts";
 import { PolicyStore } from "./policy_store.ts";
@@ -127,6 +128,7 @@ export async function createNodeHost(opts: NodeHostOptions): Promise<NodeHost> {
     requests: new RequestLog(db),
     idempotency: new IdempotencyStore(db),
     usage: new TokenUsage(db),
+    approvals: new ApprovalLedger(db),
     connectors,
     ...(opts.now === undefined ? {} : { now: opts.now }),
   });
