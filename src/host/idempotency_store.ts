@@ -1,9 +1,13 @@
 /**
  * Idempotency (spec §9.5 "Idempotency Enforcement"): the result of the first successful call
- * with an idempotency key is kept per (zone, connector, operation, key); a later call with the
- * same key and the same input gets that result back without running again, and the same key
- * with a different input is refused (`FCP-6004`), since returning the old result for another
- * request would be a lie. Calls in flight with the same key are joined, not run twice.
+ * with an idempotency key is kept per (zone, connector, operation, principal, key); a later call
+ * by the same principal with the same key and the same input gets that result back without
+ * running again, and the same key with a different input is refused (`FCP-6004`), since
+ * returning the old result for another request would be a lie. Another principal's key is
+ * another key: a result made with one caller's authority (and credentials) is never handed to
+ * another. Calls in flight with the same key are joined, not run twice. (host.db keeps the
+ * principal and the key together in `idem_key`, as `principal LF key`; neither holds a
+ * control character.)
  *
  * @module
  */
@@ -18,9 +22,13 @@ export interface IdempotencyScope {
   readonly connectorId: string;
   /** Operation id. */
   readonly operation: string;
+  /** The principal the call's token speaks for. */
+  readonly principal: string;
   /** The caller's key. */
   readonly key: string;
 }
+
+const storedKey = (s: IdempotencyScope) => `${s.principal}\n${s.key}`;
 
 /** A kept result. */
 export interface IdempotentResult {
@@ -45,12 +53,15 @@ export const MAX_IDEMPOTENCY_KEY = 256;
  * import { isFcpError } from "../core/mod.ts";
  * import assert from "node:assert/strict";
  * const store = new IdempotencyStore(openHostDb(":memory:"));
- * const scope = { zone: "z:work", connectorId: "fcp.fs", operation: "fs_write", key: "k1" };
+ * const scope = {
+ *   zone: "z:work", connectorId: "fcp.fs", operation: "fs_write", principal: "agent:a", key: "k1",
+ * };
  * const h = new Uint8Array(32).fill(1);
  * store.put(scope, { requestId: "r1", inputHash: h, result: { ok: true } }, 1);
  * assert.equal(store.lookup(scope, h)?.requestId, "r1");
  * assert.throws(() => store.lookup(scope, new Uint8Array(32)), (e) => isFcpError(e, "FCP-6004"));
  * assert.equal(store.lookup({ ...scope, key: "k2" }, h), undefined);
+ * assert.equal(store.lookup({ ...scope, principal: "agent:b" }, h), undefined);
  * ```
  */
 export class IdempotencyStore {
@@ -73,7 +84,7 @@ export class IdempotencyStore {
   /** The kept result for this key and input; `FCP-6004` when the key was used for another input. */
   lookup(s: IdempotencyScope, inputHash: Uint8Array): IdempotentResult | undefined {
     checkKey(s.key);
-    const r = this.#get.get(s.zone, s.connectorId, s.operation, s.key) as
+    const r = this.#get.get(s.zone, s.connectorId, s.operation, storedKey(s)) as
       | { input_hash: Uint8Array; request_id: string; result_json: string }
       | undefined;
     if (r === undefined) return undefined;
@@ -98,7 +109,7 @@ export class IdempotencyStore {
       s.zone,
       s.connectorId,
       s.operation,
-      s.key,
+      storedKey(s),
       r.inputHash,
       r.requestId,
       JSON.stringify(r.result),
@@ -111,7 +122,7 @@ export class IdempotencyStore {
    * first and then run `f` (which will find the kept result).
    */
   async exclusive<T>(s: IdempotencyScope, f: () => Promise<T>): Promise<T> {
-    const k = JSON.stringify([s.zone, s.connectorId, s.operation, s.key]);
+    const k = JSON.stringify([s.zone, s.connectorId, s.operation, s.principal, s.key]);
     for (let prior = this.#inflight.get(k); prior !== undefined; prior = this.#inflight.get(k)) {
       await prior.catch(() => {});
     }

@@ -65,7 +65,7 @@ import {
 } from "../model/mod.ts";
 import type { AuditLog } from "./audit_log.ts";
 import { executionLeaseObject, issueExecutionLease } from "./execution_lease.ts";
-import { IdempotencyStore } from "./idempotency_store.ts";
+import { type IdempotencyScope, IdempotencyStore } from "./idempotency_store.ts";
 import type { ApprovalLedger } from "./approval_ledger.ts";
 import type { TokenUsage } from "./token_usage.ts";
 import { validateInput } from "./input_validator.ts";
@@ -693,6 +693,7 @@ export class InvokePipeline {
         zone,
         connectorId: call.connector,
         operation: op.id,
+        principal: granted.principal,
         key: call.idempotencyKey,
       };
       const runIt = () =>
@@ -740,7 +741,7 @@ export class InvokePipeline {
       inputSize: number;
       evidence: ObjectId[];
       passed: PipelineStage[];
-      scope: { zone: string; connectorId: string; operation: string; key: string } | undefined;
+      scope: IdempotencyScope | undefined;
       /** The ApprovalToken that admitted the call (spent once it passes every check). */
       approvalId: ObjectId | undefined;
     },

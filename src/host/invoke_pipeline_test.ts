@@ -523,3 +523,22 @@ Deno.test("pipeline: an approval runs its Dangerous operation once; an idempoten
     assert.equal(fx.calls.length, 3);
   });
 });
+
+Deno.test("pipeline: an idempotency key is the caller's own: another principal's same key runs anew", async () => {
+  await withFixture(async (fx) => {
+    await fx.allowAll();
+    const a = await fx.mint({ principal: "agent:a" });
+    const b = await fx.mint({ principal: "agent:b" });
+    const first = await fx.pipeline.invoke(call({ token: a, idempotencyKey: "k" }));
+    const other = await fx.pipeline.invoke(call({ token: b, idempotencyKey: "k" }));
+    assert.equal(other.replayed, false);
+    assert.notEqual(other.receipt.receipt_id, first.receipt.receipt_id);
+    assert.equal(fx.calls.length, 2);
+    // Each principal's own retry replays its own result.
+    const againA = await fx.pipeline.invoke(call({ token: a, idempotencyKey: "k" }));
+    const againB = await fx.pipeline.invoke(call({ token: b, idempotencyKey: "k" }));
+    assert.equal(againA.receipt.receipt_id, first.receipt.receipt_id);
+    assert.equal(againB.receipt.receipt_id, other.receipt.receipt_id);
+    assert.equal(fx.calls.length, 2);
+  });
+});
