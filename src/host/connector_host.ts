@@ -363,6 +363,20 @@ export class ConnectorHost implements ConnectorResolver {
     return new URL(`file://${dir}/${pkg.folder}/${WORKER_ENTRY}`).href;
   }
 
+  // The paths no grant may reach: the home (or the configured list) as given and as resolved,
+  // since a grant is resolved and a home reached through a symbolic link is the same place.
+  #protected(): string[] {
+    const out: string[] = [];
+    for (const p of this.#o.protect ?? [this.#o.home]) {
+      out.push(p);
+      try {
+        const real = Deno.realPathSync(p);
+        if (!out.includes(real)) out.push(real);
+      } catch { /* not there (yet): nothing else to protect */ }
+    }
+    return out;
+  }
+
   /** The manifest of an installed connector (the pipeline's resolver). */
   manifest(connectorId: string): ConnectorManifest | undefined {
     return this.#manifests.get(connectorId) ??
@@ -447,17 +461,27 @@ export class ConnectorHost implements ConnectorResolver {
       );
     }
     const previous = this.#registry.instance(connectorId, z);
+    const grants = {
+      read: absolutePaths(opts.grantRead ?? previous?.grants.read, "granted path"),
+      write: absolutePaths(opts.grantWrite ?? previous?.grants.write, "granted path"),
+      ...(opts.allowHosts ?? previous?.grants.net
+        ? { net: [...(opts.allowHosts ?? previous?.grants.net ?? [])] }
+        : {}),
+    };
+    // Refused grants (a path the manifest does not take, or one that reaches the home) are
+    // refused before anything is recorded, also when the instance only starts with the node.
+    sandboxPermissions(manifest, {
+      dataDir: `${this.#o.home}/connectors/data/${
+        instanceIdFor(connectorId, z).replaceAll(":", "_")
+      }`,
+      granted: { read: grants.read, write: grants.write },
+      protect: this.#protected(),
+    });
     const instance = this.#registry.setInstance({
       connectorId,
       zone: z,
       desired: "active",
-      grants: {
-        read: absolutePaths(opts.grantRead ?? previous?.grants.read, "granted path"),
-        write: absolutePaths(opts.grantWrite ?? previous?.grants.write, "granted path"),
-        ...(opts.allowHosts ?? previous?.grants.net
-          ? { net: [...(opts.allowHosts ?? previous?.grants.net ?? [])] }
-          : {}),
-      },
+      grants,
       config: opts.config ?? previous?.config ?? {},
       updatedAt: this.#now(),
     });
@@ -530,7 +554,7 @@ export class ConnectorHost implements ConnectorResolver {
     const permissions = sandboxPermissions(manifest, {
       dataDir,
       granted: { read: instance.grants.read, write: instance.grants.write },
-      protect: this.#o.protect ?? [this.#o.home],
+      protect: this.#protected(),
     });
     // `--allow-host` widens the guard's list, and raw sockets only where the profile has them.
     if (extra.length > 0 && manifest.sandbox.profile === "permissive") {

@@ -19,8 +19,15 @@ async function setup(over: {
     requestId: string,
   ) => Promise<unknown>;
   egress?: EgressGuard;
+  /** Reach the home through a symbolic link (FCP_HOME set to a link). */
+  linkedHome?: boolean;
 } = {}) {
-  const home = await Deno.makeTempDir({ prefix: "fcp-host-" });
+  const realHome = await Deno.makeTempDir({ prefix: "fcp-host-" });
+  let home = realHome;
+  if (over.linkedHome) {
+    await Deno.symlink(home, `${home}-link`);
+    home = `${home}-link`;
+  }
   const identity = await initIdentity(home, { now: T0, nodeId: "node-h" });
   const zones = await createStandardZones(identity, identity.keystore, T0);
   const audit = AuditLog.open({
@@ -73,7 +80,8 @@ async function setup(over: {
       await host.shutdown();
       audit.close();
       db.close();
-      await Deno.remove(home, { recursive: true });
+      if (home !== realHome) await Deno.remove(home);
+      await Deno.remove(realHome, { recursive: true });
     },
   };
 }
@@ -95,6 +103,31 @@ Deno.test("connector host: install stores the package as a pinned z:owner object
       1,
     );
     await assert.rejects(s.host.install("fcp.nope"), (e) => isFcpError(e, "FCP-5008"));
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("connector host: a home reached through a link is refused as itself, and a refusal records nothing", async () => {
+  const s = await setup({ linkedHome: true });
+  try {
+    await s.host.install("fcp.fs");
+    const real = await Deno.realPath(s.home);
+    assert.notEqual(real, s.home);
+    for (const path of [real, `${real}/keys`, s.home]) {
+      await assert.rejects(
+        s.host.activate("fcp.fs", "z:work", { grantRead: [path] }),
+        (e) => isFcpError(e, "FCP-3003"),
+        path,
+      );
+      await assert.rejects(
+        s.host.activate("fcp.fs", "z:work", { grantRead: [path], start: false }),
+        (e) => isFcpError(e, "FCP-3003"),
+        `${path}, recorded only`,
+      );
+    }
+    assert.deepEqual(s.host.list()[0]?.instances, []);
+    assert.equal(s.launched.length, 0);
   } finally {
     await s.close();
   }

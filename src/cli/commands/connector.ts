@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { resolve } from "node:path";
 import { isNodeLockHeld, requestNode, withOfflineHost } from "../../api/mod.ts";
 import { FcpError } from "../../core/mod.ts";
 import { readBuiltinPackage } from "../../host/mod.ts";
@@ -122,9 +123,14 @@ export const connectorInstall: CliCommand = {
   args: [{ name: "ID|PATH", description: "connector id or folder" }],
   async run(ctx) {
     const source0 = connectorArg(ctx);
-    const source = source0.includes("/") || source0.startsWith(".")
-      ? Deno.realPathSync(source0)
-      : source0;
+    let source = source0;
+    if (source0.includes("/") || source0.startsWith(".")) {
+      try {
+        source = Deno.realPathSync(source0);
+      } catch {
+        throw new UsageError(`no connector folder at ${source0}`);
+      }
+    }
     const r: Json = await isNodeLockHeld(ctx.home)
       ? (await requestNode<Json>(ctx.home, "/v1/connectors/install", post({ source }))).body
       : await withOfflineHost(
@@ -177,8 +183,9 @@ export const connectorActivate: CliCommand = {
   async run(ctx) {
     const id = connectorArg(ctx);
     const zone = zoneOption(ctx);
-    const read = ctx.strings("grant-read").map((p) => Deno.realPathSync(p));
-    const write = ctx.strings("grant-write").map((p) => Deno.realPathSync(p));
+    // Absolute here; the node resolves links and refuses a path that does not exist.
+    const read = ctx.strings("grant-read").map((p) => resolve(p));
+    const write = ctx.strings("grant-write").map((p) => resolve(p));
     const hosts = ctx.strings("allow-host");
     const config = parseConfigPairs(ctx.strings("config"));
     const body = {
