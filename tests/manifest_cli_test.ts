@@ -127,6 +127,19 @@ Deno.test("fix --check exits 1 without writing; fix writes, keeps comments and i
   });
 });
 
+Deno.test("fix --check exits 1 on errors no fix can mend, though nothing would change", async () => {
+  await withTemp(async (dir) => {
+    const src = await Deno.readTextFile(`${root}connectors/fs/manifest.toml`);
+    const path = `${dir}/manifest.toml`;
+    await Deno.writeTextFile(path, src.replace(/^version = ".*"$/m, 'version = "not-semver"'));
+    const check = await fcp(dir, ["manifest", "fix", path, "--check", "--json"]);
+    const body = JSON.parse(check.stdout);
+    assert.ok(body.errors > 0, check.stdout);
+    assert.equal(body.changed, false, "nothing a fix would change");
+    assert.equal(check.code, 1, check.stdout + check.stderr);
+  });
+});
+
 Deno.test("refusals: a missing file exits 15 (FCP-6001), a missing argument exits 2", async () => {
   await withTemp(async (dir) => {
     const r = await fcp(dir, ["manifest", "lint", `${dir}/nope.toml`]);

@@ -96,11 +96,14 @@ export const manifestFix: CliCommand = {
     "Fills interface_hash, adds system.exec to capabilities.forbidden, a strict [sandbox]",
     "with default limits and missing network limits, keeping comments and layout. With",
     "--check nothing is written and the exit code is 1 when the file would change (for CI).",
-    "Otherwise exit 1 when errors that need a manual fix remain.",
+    "Either way the exit code is 1 while errors remain that need a manual fix.",
   ].join("\n"),
   args: [{ name: "PATH", description: "manifest.toml, or a folder holding one" }],
   options: {
-    check: { type: "boolean", description: "do not write; exit 1 if the file would change" },
+    check: {
+      type: "boolean",
+      description: "do not write; exit 1 if the file would change or has errors",
+    },
   },
   async run(ctx) {
     const path = await manifestPath(ctx.positionals[0]!);
@@ -132,7 +135,7 @@ export const manifestFix: CliCommand = {
       if (!r.changed) ctx.out(`${path}: nothing to fix`);
       printProblems(ctx, path, remaining);
     }
-    if (check) return r.changed ? 1 : 0;
-    return errors > 0 ? 1 : 0;
+    // --check fails on a file that would change and on problems a fix cannot mend.
+    return (check && r.changed) || errors > 0 ? 1 : 0;
   },
 };
