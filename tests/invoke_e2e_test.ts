@@ -314,6 +314,25 @@ Deno.test("e2e: fcp.github against the GitHub simulator, the token injected by t
     assert.equal(list.status, 200, JSON.stringify(list.json));
     assert.ok(JSON.stringify(list.json.output).includes("Issue 3"));
     assert.ok(sim.requests.length > 0);
+    // Link-header pagination through the guard: every page fetched, each request injected.
+    const before = sim.requests.length;
+    const paged = await c.api("POST", "/v1/invoke", {
+      connector: "fcp.github",
+      operation: "github_list_issues",
+      zone: ZONE,
+      input: { owner: "octo", repo: "hello", state: "all", per_page: 1, max_pages: 5 },
+      token: await c.mint({ capability: "github.issues.read", operations: ["github_list_issues"] }),
+    });
+    assert.equal(paged.status, 200, JSON.stringify(paged.json));
+    const pages = sim.requests.length - before;
+    assert.ok(pages >= 2, `followed the Link header (${pages} request(s))`);
+    const items = (paged.json.output as { items?: unknown[] }).items ?? [];
+    assert.equal(items.length, pages, JSON.stringify(paged.json.output));
+    // Health asks nothing of the network (the guard would refuse it outside a call).
+    const health = await c.api("GET", "/v1/connectors/fcp.github/health");
+    assert.equal(health.status, 200, JSON.stringify(health.json));
+    const inst = (health.json.instances as { health?: string }[] | undefined)?.[0];
+    assert.equal(inst?.health, "ok", JSON.stringify(health.json));
     const audit = await AuditLog.openHome(c.home);
     try {
       const ev = audit.tail(ZONE, 20).map((e) => e.event.eventType);

@@ -390,12 +390,15 @@ Deno.test("github: the API root comes from ctx.config.base_url when not fixed", 
   assert.equal(plain.requests[0]?.url, "https://api.github.com/repos/octo/hello/issues/1");
 });
 
-Deno.test("github: health uses /rate_limit and reports a bad credential", async () => {
+Deno.test("github: health checks the configuration without a request; a bad api root is unhealthy", async () => {
   await using t = setup();
+  const before = t.ctx.requests.length;
   const ok = await t.gh.health!(t.ctx);
-  assert.equal(ok.ok, true);
-  assert.match(ok.detail ?? "", /remaining \d+/);
-  const bad = await t.gh.health!(createTestContext({ credentials: { github: "nope" } }));
+  assert.equal(ok.ok, true, ok.detail);
+  assert.equal(t.ctx.requests.length, before, "health makes no request");
+  const plain = createTestContext({ config: { base_url: "ftp://example.com" } });
+  const bad = await githubConnector.health!(plain);
   assert.equal(bad.ok, false);
-  assert.match(bad.detail ?? "", /FCP-7003/);
+  assert.match(bad.detail ?? "", /FCP-1040/);
+  assert.equal(plain.requests.length, 0);
 });
