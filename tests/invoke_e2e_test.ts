@@ -108,6 +108,39 @@ async function withNode(f: (c: Ctx) => Promise<void>, config?: unknown): Promise
   }
 }
 
+/** Runs `fcp --home HOME ARGS...` as its own process (stdin: `input`, else none). */
+async function cli(
+  home: string,
+  args: string[],
+  input?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--unstable-worker-options",
+      new URL("../main.ts", import.meta.url).pathname,
+      "--home",
+      home,
+      ...args,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+    stdin: input === undefined ? "null" : "piped",
+  }).spawn();
+  if (input !== undefined) {
+    const w = child.stdin.getWriter();
+    await w.write(new TextEncoder().encode(input));
+    await w.close();
+  }
+  const out = await child.output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
 async function setupFs(c: Ctx): Promise<void> {
   await Deno.writeTextFile(`${c.files}/a.txt`, "alpha");
   assert.equal((await c.api("POST", "/v1/connectors/install", { source: "fcp.fs" })).status, 200);
@@ -364,27 +397,7 @@ Deno.test("e2e: the CLI invokes, explains, approves nothing it should not, and l
     await setupFs(c);
     const tokenFile = `${c.home}/list.token`;
     await Deno.writeTextFile(tokenFile, await c.mint({}));
-    const fcp = async (...args: string[]) => {
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-A",
-          "--unstable-worker-options",
-          new URL("../main.ts", import.meta.url).pathname,
-          "--home",
-          c.home,
-          ...args,
-        ],
-        stdout: "piped",
-        stderr: "piped",
-        stdin: "null",
-      }).output();
-      return {
-        code: out.code,
-        stdout: new TextDecoder().decode(out.stdout),
-        stderr: new TextDecoder().decode(out.stderr),
-      };
-    };
+    const fcp = (...args: string[]) => cli(c.home, args);
     const ok = await fcp(
       "invoke",
       "fcp.fs",
@@ -414,4 +427,179 @@ Deno.test("e2e: the CLI invokes, explains, approves nothing it should not, and l
     assert.equal(health.code, 0, health.stderr);
     assert.match(health.stdout, /fcp\.fs:z:work {2}ok/);
   });
+});
+
+Deno.test("e2e: the three connectors through the CLI alone — install, activate, credential, policy, token, invoke", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (r) => new Response(`cli ${new URL(r.url).pathname}`),
+  );
+  await using sim = startGithubSim({ token: "ghp_cli_secret" });
+  sim.addRepo("octo", "hello");
+  sim.addIssue("octo", "hello", { title: "From the CLI" });
+  const simHost = `github.test:${new URL(sim.url).port}`;
+  try {
+    await withNode(async (c) => {
+      const run = async (args: string[], input?: string) => {
+        const r = await cli(c.home, [...args, "--json"], input);
+        assert.equal(r.code, 0, `fcp ${args.join(" ")}: ${r.stdout}${r.stderr}`);
+        return JSON.parse(r.stdout) as Record<string, unknown>;
+      };
+      const mint = async (cap: string, op: string, extra: string[] = []) => {
+        const file = `${c.home}/${op}.token`;
+        await run([
+          "token",
+          "mint",
+          "--zone",
+          ZONE,
+          "--cap",
+          cap,
+          "--op",
+          op,
+          "--ttl",
+          "600",
+          "--principal",
+          "agent:cli",
+          "--out",
+          file,
+          ...extra,
+        ]);
+        return file;
+      };
+      const invokeCli = (connector: string, op: string, input: unknown, token: string) =>
+        run([
+          "invoke",
+          connector,
+          op,
+          "--zone",
+          ZONE,
+          "--input",
+          JSON.stringify(input),
+          "--token",
+          token,
+        ]);
+      for (const id of ["fcp.fs", "fcp.http", "fcp.github"]) {
+        await run(["connector", "install", id]);
+      }
+      await run([
+        "policy",
+        "allow",
+        "--zone",
+        ZONE,
+        "--principal",
+        "agent:*",
+        "--connector",
+        "fcp.*",
+        "--cap",
+        "fs.*",
+        "--cap",
+        "http.*",
+        "--cap",
+        "github.*",
+      ]);
+
+      // fcp.fs: a Risky write records its intent; the file is really written.
+      await run([
+        "connector",
+        "activate",
+        "fcp.fs",
+        "--zone",
+        ZONE,
+        "--grant-read",
+        c.files,
+        "--grant-write",
+        c.files,
+      ]);
+      const wrote = await invokeCli(
+        "fcp.fs",
+        "fs_write",
+        { path: `${c.files}/cli.txt`, content: "via cli" },
+        await mint("fs.write", "fs_write"),
+      );
+      assert.ok((wrote.receipt as { intent_id?: string }).intent_id, "Risky → intent");
+      assert.equal(await Deno.readTextFile(`${c.files}/cli.txt`), "via cli");
+      const listed = await invokeCli(
+        "fcp.fs",
+        "fs_list",
+        { path: c.files },
+        await mint("fs.list", "fs_list"),
+      );
+      assert.deepEqual(
+        (listed.output as { entries: { name: string }[] }).entries.map((e) => e.name),
+        ["cli.txt"],
+      );
+
+      // fcp.http: allowed only to the host:port the operator adds.
+      const port = server.addr.port;
+      await run([
+        "connector",
+        "activate",
+        "fcp.http",
+        "--zone",
+        ZONE,
+        "--allow-host",
+        `service.test:${port}`,
+      ]);
+      const httpToken = await mint("http.get", "http_get");
+      const got = await invokeCli(
+        "fcp.http",
+        "http_get",
+        { url: `http://service.test:${port}/x` },
+        httpToken,
+      );
+      assert.equal((got.output as { body: string }).body, "cli /x");
+      const refused = await cli(c.home, [
+        "invoke",
+        "fcp.http",
+        "http_get",
+        "--zone",
+        ZONE,
+        "--input",
+        JSON.stringify({ url: "http://169.254.169.254/latest/" }),
+        "--token",
+        httpToken,
+        "--json",
+      ]);
+      assert.notEqual(refused.code, 0);
+      assert.equal(JSON.parse(refused.stdout).code, "FCP-3008");
+
+      // fcp.github: the secret goes in on stdin and comes out only as an injected header.
+      await run(["credential", "add", "github", "--host", simHost], "ghp_cli_secret\n");
+      const creds = await run(["credential", "list"]);
+      assert.ok(!JSON.stringify(creds).includes("ghp_cli_secret"));
+      await run([
+        "connector",
+        "activate",
+        "fcp.github",
+        "--zone",
+        ZONE,
+        "--allow-host",
+        simHost,
+        "--config",
+        `base_url=http://${simHost}`,
+      ]);
+      const issues = await invokeCli(
+        "fcp.github",
+        "github_list_issues",
+        { owner: "octo", repo: "hello", state: "open" },
+        await mint("github.issues.read", "github_list_issues"),
+      );
+      assert.ok(JSON.stringify(issues.output).includes("From the CLI"), JSON.stringify(issues));
+      assert.ok(!JSON.stringify(issues).includes("ghp_cli_secret"));
+      assert.ok(sim.requests.length > 0);
+
+      // All three are listed healthy, and the zone's audit chain verifies.
+      const all = await run(["connector", "list"]);
+      const byId = new Map(
+        (all.connectors as { id: string; health: string }[]).map((x) => [x.id, x.health]),
+      );
+      for (const id of ["fcp.fs", "fcp.http", "fcp.github"]) {
+        assert.equal(byId.get(id), "ok", JSON.stringify(all));
+      }
+      const verified = await run(["audit", "verify", "--zone", ZONE]);
+      assert.equal(verified.ok, true, JSON.stringify(verified));
+    }, { format: "fcp.config/1", egress: { allow_cidrs: ["127.0.0.1/32"] } });
+  } finally {
+    await server.shutdown();
+  }
 });

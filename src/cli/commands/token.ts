@@ -120,7 +120,7 @@ export const tokenMint: CliCommand = {
       type: "string",
       multiple: true,
       valueName: "O",
-      description: "operation id (repeatable)",
+      description: "operation id",
     },
     ttl: {
       type: "string",
@@ -137,13 +137,13 @@ export const tokenMint: CliCommand = {
       type: "string",
       multiple: true,
       valueName: "ID",
-      description: "credential the connector may use through the egress guard (repeatable)",
+      description: "credential the connector may use through the egress guard",
     },
     "resource-allow": {
       type: "string",
       multiple: true,
       valueName: "P",
-      description: "resource glob the token is limited to (repeatable)",
+      description: "resource glob the token is limited to",
     },
     "max-calls": { type: "string", valueName: "N", description: "most calls (max_calls)" },
     "max-bytes": {
