@@ -340,3 +340,71 @@ Deno.test("sandbox: the shipped fs connector works inside its grant through a re
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("worker methods: introspect, simulate and subscribe (§10.3) answer through the sandbox", async () => {
+  const guard = new EgressGuard({ resolver: () => Promise.resolve([]) });
+  const probeManifest = parseManifest(await Deno.readTextFile(new URL("manifest.toml", PROBE)));
+  const op = probeManifest.operations.find((o) => o.id === "probe_ctxfetch")!;
+  const env = await probe({}, (req, c) =>
+    guard.fetch(req, {
+      connectorId: "fcp.probe",
+      zone: "z:work",
+      operation: c.operation,
+      requestId: c.requestId,
+      constraints: op.network!,
+    }));
+  const sim = (operation: string, input: unknown) =>
+    env.worker.simulate(operation, input, { requestId: crypto.randomUUID() });
+  try {
+    const intro = await env.worker.introspect();
+    assert.ok((intro.operations as string[]).includes("probe_read"));
+    assert.equal(intro.simulate, true);
+    assert.equal(intro.subscribe, true);
+    assert.deepEqual(await sim("probe_read", { path: `${env.granted}/in.txt` }), {
+      wouldSucceed: true,
+    });
+    // The preflight runs under the same sandbox: outside the grant it would not succeed.
+    const outside = await sim("probe_read", { path: `${env.outside}/secret.txt` });
+    assert.equal(outside.wouldSucceed, false);
+    assert.equal(outside.failureReason, "NotCapable");
+    assert.deepEqual(await sim("probe_nothing", {}), {
+      wouldSucceed: false,
+      failureReason: "fcp.probe has no operation probe_nothing",
+    });
+    // And its network goes through the guard, which refuses the metadata address.
+    await refused(sim("probe_ctxfetch", { url: "http://169.254.169.254:9/" }), "FCP-3008");
+    assert.deepEqual(await env.worker.subscribe("probe.ticks"), { subscribed: "probe.ticks" });
+    await refused(env.worker.subscribe("probe.other"), "FCP-1040");
+    // The worker is still serving after the refusals.
+    assert.equal((await env.worker.health()).ok, true);
+  } finally {
+    await env.close();
+    await guard.close();
+  }
+  // A connector without simulate or events: simulate says yes to its own operations only, and
+  // subscribe is refused.
+  const dir = await Deno.makeTempDir();
+  const pkg = await readBuiltinPackage("fcp.fs");
+  const fs = await ConnectorWorker.start({
+    manifest: pkg.manifest,
+    instanceId: "fcp.fs:z:work",
+    zone: "z:work",
+    entryUrl: builtinEntryUrl("fs"),
+    permissions: sandboxPermissions(pkg.manifest, { dataDir: dir, granted: { read: [dir] } }),
+    fsRoots: { read: [dir], write: [] },
+    egress: () => Promise.reject(new Error("none")),
+  });
+  try {
+    const intro = await fs.introspect();
+    assert.equal(intro.simulate, false);
+    assert.equal(intro.subscribe, false);
+    assert.deepEqual(await fs.simulate("fs_list", { path: dir }, { requestId: "s1" }), {
+      wouldSucceed: true,
+    });
+    assert.equal((await fs.simulate("fs_nope", {}, { requestId: "s2" })).wouldSucceed, false);
+    await refused(fs.subscribe("fs.changes"), "FCP-1040");
+  } finally {
+    await fs.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
