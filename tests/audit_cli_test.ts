@@ -9,6 +9,7 @@ import { FCP_RUNTIME_FLAGS } from "../scripts/flags.ts";
 import { createStandardZones, initIdentity } from "../src/authority/mod.ts";
 import { toHex } from "../src/core/mod.ts";
 import { auditDbPath, AuditLog } from "../src/host/audit_log.ts";
+import { openHostDb, RequestLog } from "../src/host/mod.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 
@@ -120,6 +121,83 @@ Deno.test("fcp audit verify: intact exits 0; a removed event exits 1 with the fi
     const cut = await fcp(home, ["audit", "verify", "--zone", "z:work", "--json"]);
     assert.equal(cut.code, 1);
     assert.equal(JSON.parse(cut.stdout).finding.kind, "truncated");
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("fcp audit verify and doctor: a tail cut off with an older genuine head put back, or a log removed, is found from host.db's records", async () => {
+  const home = await preparedHome(2);
+  try {
+    // What the node does per decision: append the event, then write the request's record.
+    const log = await AuditLog.openHome(home);
+    const hostDb = openHostDb(home);
+    const raw = new DatabaseSync(auditDbPath(home));
+    let olderHead: Uint8Array;
+    try {
+      const headBytes = () =>
+        (raw.prepare("SELECT bytes FROM audit_heads WHERE zone = 'z:work'").get() as {
+          bytes: Uint8Array;
+        }).bytes;
+      olderHead = headBytes(); // a genuine signed head of seq 1, kept by whoever cuts the tail
+      const requests = new RequestLog(hostDb);
+      for (let i = 2; i < 4; i++) {
+        const e = await log.append("z:work", { eventType: "invoke", actor: "agent:x" });
+        requests.record({
+          request_id: `req-${i}`,
+          request_object_id: "00".repeat(32),
+          zone: "z:work",
+          connector_id: "fcp.fs",
+          operation: "fs_list",
+          principal: "agent:x",
+          decision: "allow",
+          stage: "audit",
+          reason_code: "allowed",
+          message: "allowed",
+          decided_by: { kind: "zone_policy" },
+          hint: "",
+          evidence: [],
+          stages_passed: [],
+          audit_event_id: toHex(e.id),
+          created_at: 1_700_000_200 + i,
+        });
+      }
+      const intact = await fcp(home, ["audit", "verify", "--zone", "z:work", "--json"]);
+      assert.equal(intact.code, 0, intact.stdout);
+      // Cut events 2..3 and put the older head back: the chain alone is consistent again.
+      raw.exec("DELETE FROM audit_events WHERE zone = 'z:work' AND seq >= 2");
+      raw.prepare("UPDATE audit_heads SET seq = 1, bytes = ? WHERE zone = 'z:work'").run(olderHead);
+      assert.equal(log.verify("z:work").ok, true, "the chain by itself cannot show the cut");
+    } finally {
+      raw.close();
+      hostDb.close();
+      log.close();
+    }
+    const cut = await fcp(home, ["audit", "verify", "--zone", "z:work", "--json"]);
+    assert.equal(cut.code, 1, cut.stdout);
+    const f = JSON.parse(cut.stdout).finding;
+    assert.deepEqual([f.kind, f.seq, f.reason], ["truncated", 2, "referenced_event_missing"]);
+    assert.match(f.detail, /recorded by request req-2/);
+    const doctor = await fcp(home, ["doctor", "--json"]);
+    const audit = JSON.parse(doctor.stdout).findings.find((x: { check: string }) =>
+      x.check === "audit:z:work"
+    );
+    assert.equal(audit.status, "fail", doctor.stdout);
+    assert.match(audit.message, /truncated/);
+    assert.notEqual(doctor.code, 0);
+
+    // The whole audit database removed: still found.
+    for (const suffix of ["", "-wal", "-shm"]) {
+      await Deno.remove(auditDbPath(home) + suffix).catch(() => {});
+    }
+    const gone = await fcp(home, ["doctor", "--json"]);
+    assert.notEqual(gone.code, 0);
+    const g = JSON.parse(gone.stdout).findings.find((x: { check: string }) => x.check === "audit");
+    assert.equal(g.status, "fail", gone.stdout);
+    assert.match(g.message, /missing, but z:work recorded audit events/);
+    const fresh = await fcp(home, ["audit", "verify", "--zone", "z:work", "--json"]);
+    assert.equal(fresh.code, 1, fresh.stdout);
+    assert.equal(JSON.parse(fresh.stdout).finding.reason, "referenced_event_missing");
   } finally {
     await Deno.remove(home, { recursive: true });
   }

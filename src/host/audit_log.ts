@@ -31,7 +31,7 @@ import {
   encodeAuditHead,
   signAuditHead,
 } from "./audit_head.ts";
-import { type AuditChainResult, verifyAuditChain } from "./audit_verify.ts";
+import { type AuditChainResult, type AuditReference, verifyAuditChain } from "./audit_verify.ts";
 import { WAL_SIZE_LIMIT_BYTES } from "./host_db.ts";
 
 /**
@@ -485,7 +485,9 @@ export class AuditLog {
 
   /**
    * Verify a zone's whole chain against its stored signed head (see `verifyAuditChain`):
-   * the head must exist when events do and must name the last event.
+   * the head must exist when events do and must name the last event; and every event in
+   * `referenced` (what other records say was appended) must be in the chain. Read the
+   * references before calling, so that none can name an event appended after this snapshot.
    *
    * @example
    * ```ts
@@ -497,7 +499,10 @@ export class AuditLog {
    * log.close();
    * ```
    */
-  verify(zoneId: ZoneId | string): AuditChainResult {
+  verify(
+    zoneId: ZoneId | string,
+    opts: { readonly referenced?: readonly AuditReference[] } = {},
+  ): AuditChainResult {
     this.#check();
     const zone = parseZoneId(zoneId);
     // One read transaction, so the events and the head are one consistent snapshot.
@@ -513,6 +518,7 @@ export class AuditLog {
           resolveKey: this.#resolveKey,
           requireHead: true,
           headMustBeLatest: true,
+          ...(opts.referenced === undefined ? {} : { referenced: opts.referenced }),
           ...(headRow === undefined ? {} : { head: bytesOf(headRow.bytes) }),
         },
       );

@@ -80,6 +80,21 @@ export interface VerifyAuditChainOptions {
   readonly headMustBeLatest?: boolean;
   /** Minimum number of head signatures (default 1). */
   readonly headThreshold?: number;
+  /**
+   * Events that records kept outside the audit log say were appended (e.g. the request log in
+   * host.db names the audit event of every decision). Each must be in the chain: this finds a
+   * tail cut off together with a genuine older head put back, or a chain replaced whole,
+   * which the chain alone cannot show.
+   */
+  readonly referenced?: readonly AuditReference[];
+}
+
+/** An event id that a record outside the audit log names (see `referenced`). */
+export interface AuditReference {
+  /** The event's ObjectId, hex. */
+  readonly eventId: string;
+  /** What names it, for the finding (e.g. `request 1b4e...`). */
+  readonly by: string;
 }
 
 /** An intact chain. */
@@ -303,6 +318,17 @@ export function verifyAuditChain(
         head.headSeq + 1,
         "after_head",
         `events ${head.headSeq + 1}..${lastSeq} are not covered by the signed head`,
+      );
+    }
+  }
+  for (const ref of opts.referenced ?? []) {
+    if (!seen.has(ref.eventId.toLowerCase())) {
+      return broken(
+        "truncated",
+        lastSeq + 1,
+        "referenced_event_missing",
+        `event ${ref.eventId.slice(0, 16)}, recorded by ${ref.by}, is not in the chain: ` +
+          "events were cut off (an older head put back) or the log was replaced",
       );
     }
   }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isFcpError } from "../core/mod.ts";
+import { isFcpError, toHex } from "../core/mod.ts";
 import { ed25519PublicKey } from "../crypto/mod.ts";
 import {
   type AuditEvent,
@@ -280,4 +280,48 @@ Deno.test("verifyAuditChain: a tampered, foreign, stale or missing head is found
     () => assertAuditChainIntact(check(recs.slice(0, 3), head)),
     (e) => isFcpError(e, "FCP-5003"),
   );
+});
+
+Deno.test("verifyAuditChain: every referenced event must be in the chain (a cut tail with an older head)", () => {
+  const { events } = chain(5);
+  const ids = events.map((e) => toHex(auditEventId(e, KEY)));
+  // The first three events with a genuine head of seq 2: consistent by itself.
+  const short = {
+    events: events.slice(0, 3),
+    head: signAuditHead(
+      createAuditHead({
+        zoneId: "z:work",
+        headEvent: auditEventId(events[2]!, KEY),
+        headSeq: 2,
+        epochId: "3",
+        now: 1500,
+      }),
+      "node-a",
+      SEED,
+      1500,
+    ),
+  };
+  const noHead = {
+    zoneId: "z:work",
+    objectIdKey: KEY,
+    resolveKey: keys,
+    requireHead: true,
+    headMustBeLatest: true,
+  };
+  const base = { ...noHead, head: short.head };
+  assert.equal(verifyAuditChain(records(short.events), base).ok, true);
+  const refs = ids.map((eventId, i) => ({ eventId, by: `request r${i}` }));
+  // Referencing only what is there passes (ids in any case).
+  const present = refs.slice(0, 3).map((r) => ({ ...r, eventId: r.eventId.toUpperCase() }));
+  const withPresent = verifyAuditChain(records(short.events), { ...base, referenced: present });
+  assert.equal(withPresent.ok, true, JSON.stringify(withPresent));
+  const r = verifyAuditChain(records(short.events), { ...base, referenced: refs });
+  assert.deepEqual(finding(r), ["truncated", 3, "referenced_event_missing"]);
+  assert.ok(!r.ok && r.finding.detail.includes("request r3"));
+  // A chain replaced by an empty one.
+  assert.deepEqual(finding(verifyAuditChain([], { ...noHead, referenced: refs })), [
+    "truncated",
+    0,
+    "referenced_event_missing",
+  ]);
 });

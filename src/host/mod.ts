@@ -10,6 +10,7 @@ export * from "./audit_event.ts";
 export * from "./audit_head.ts";
 export * from "./audit_verify.ts";
 export * from "./audit_log.ts";
+export * from "./audit_references.ts";
 export * from "./manifest_types.ts";
 export * from "./manifest.ts";
 export * from "./manifest_interface_hash.ts";

@@ -12,6 +12,7 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { FcpError } from "../core/mod.ts";
 import type { ObjectId } from "../model/mod.ts";
+import type { AuditReference } from "./audit_verify.ts";
 
 /** The pipeline stages, in order (issue 5 §3). */
 export const PIPELINE_STAGES = [
@@ -135,6 +136,7 @@ export class RequestLog {
   readonly #getObject: StatementSync;
   readonly #objectsOf: StatementSync;
   readonly #leaseSeq: StatementSync;
+  readonly #auditRefs: StatementSync;
   readonly #db: DatabaseSync;
 
   /** Use the tables of an open host database. */
@@ -156,10 +158,31 @@ export class RequestLog {
     this.#objectsOf = db.prepare(
       "SELECT * FROM host_objects WHERE request_id = ? ORDER BY created_at, rowid",
     );
+    this.#auditRefs = db.prepare(
+      `SELECT zone, request_id, json_extract(record_json, '$.audit_event_id') AS event
+         FROM requests WHERE event IS NOT NULL ORDER BY zone, created_at, rowid`,
+    );
     this.#leaseSeq = db.prepare(
       `INSERT INTO lease_seq (zone, subject, seq) VALUES (?, ?, 1)
        ON CONFLICT (zone, subject) DO UPDATE SET seq = seq + 1 RETURNING seq`,
     );
+  }
+
+  /**
+   * The audit events the records name, by zone (each decision was appended to its zone's
+   * audit chain before its record was written): what `AuditLog.verify` checks are still there.
+   */
+  auditReferences(): Map<string, AuditReference[]> {
+    const out = new Map<string, AuditReference[]>();
+    for (const row of this.#auditRefs.iterate() as Iterable<Record<string, unknown>>) {
+      const id = row.event;
+      if (typeof id !== "string" || !/^[0-9a-f]{64}$/.test(id)) continue;
+      const zone = String(row.zone);
+      let list = out.get(zone);
+      if (list === undefined) out.set(zone, list = []);
+      list.push({ eventId: id, by: `request ${String(row.request_id)}` });
+    }
+    return out;
   }
 
   /** The next lease fencing sequence for a subject in a zone (1, 2, ...; spec §15.1). */

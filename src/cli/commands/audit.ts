@@ -5,7 +5,7 @@
  * @module
  */
 import { toHex } from "../../core/mod.ts";
-import { auditDecision, type AuditEntry, AuditLog } from "../../host/mod.ts";
+import { auditDecision, type AuditEntry, AuditLog, readAuditReferences } from "../../host/mod.ts";
 import { parseZoneId, type ZoneId } from "../../model/mod.ts";
 import { EXIT_CHECK_FAILED } from "../exit_codes.ts";
 import type { CliCommand, CommandContext } from "../types.ts";
@@ -173,7 +173,8 @@ export const auditVerify: CliCommand = {
   description: [
     "Checks every event of the zone's audit chain: canonical bytes, stored id, node",
     "signature, seq and prev links from genesis, and that the chain ends at the signed",
-    "AuditHead. Exit 0 when intact; exit 1 with the first finding (edited, removed,",
+    "AuditHead, and that every event the request records in host.db name is still in it (a",
+    "tail cut off with an older head put back, or a replaced log). Exit 0 when intact; exit 1 with the first finding (edited, removed,",
     "reordered, duplicated, forked, unknown_signer, truncated, head_invalid, head_missing,",
     "head_mismatch, malformed) and its seq otherwise (code FCP-5003 audit.chain_broken).",
   ].join("\n"),
@@ -182,9 +183,11 @@ export const auditVerify: CliCommand = {
   },
   async run(ctx) {
     const zone = zoneOption(ctx);
+    // The request records first: each names an event appended before it was written.
+    const referenced = readAuditReferences(ctx.home).get(zone) ?? [];
     const log = await AuditLog.openHome(ctx.home);
     try {
-      const r = log.verify(zone);
+      const r = log.verify(zone, { referenced });
       if (r.ok) {
         if (ctx.json) {
           ctx.printJson({

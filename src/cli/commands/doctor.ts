@@ -19,7 +19,7 @@ import {
 } from "../../authority/mod.ts";
 import { API_TOKEN_FILE, type ConnectorSummary, requestNode, runningNode } from "../../api/mod.ts";
 import { FcpError, isFcpError } from "../../core/mod.ts";
-import { auditDbPath, AuditLog } from "../../host/mod.ts";
+import { auditDbPath, AuditLog, readAuditReferences } from "../../host/mod.ts";
 import { defaultStorePath, openSqliteStore, type SqliteSymbolStore } from "../../store/mod.ts";
 import { EXIT_CHECK_FAILED } from "../exit_codes.ts";
 import type { CliCommand } from "../types.ts";
@@ -207,15 +207,25 @@ async function checkRevocations(
 
 async function checkAudit(home: string): Promise<Finding[]> {
   const path = auditDbPath(home);
-  if (await modeOf(path) === undefined) {
-    return [ok("audit", `no audit log yet (${path} is created when the node first starts)`)];
-  }
   let log: AuditLog | undefined;
   try {
+    // The request records first: each names an event appended before it was written.
+    const referenced = readAuditReferences(home);
+    if (await modeOf(path) === undefined) {
+      if (referenced.size === 0) {
+        return [ok("audit", `no audit log yet (${path} is created when the node first starts)`)];
+      }
+      return [fail(
+        "audit",
+        `${path} is missing, but ${[...referenced.keys()].join(", ")} recorded audit events`,
+        `restore ${path} from a backup; the request records in host.db are evidence`,
+      )];
+    }
     log = await AuditLog.openHome(home);
     const out: Finding[] = [];
-    for (const zone of log.zones()) {
-      const r = log.verify(zone);
+    const zones = [...new Set([...log.zones(), ...referenced.keys()])].sort();
+    for (const zone of zones) {
+      const r = log.verify(zone, { referenced: referenced.get(zone) ?? [] });
       if (r.ok) {
         out.push(ok(`audit:${zone}`, `chain verified, ${r.events} events, head seq ${r.headSeq}`));
       } else {
