@@ -214,6 +214,13 @@ Deno.test("fcp audit: refusals with their exit codes", async () => {
     const badZone = await fcp(home, ["audit", "tail", "--zone", "work", "--json"]);
     assert.equal(badZone.code, 13);
     assert.equal(JSON.parse(badZone.stdout).code, "FCP-4001");
+    // A well-formed zone this node does not hold is not an empty chain.
+    const unknown = await fcp(home, ["audit", "tail", "--zone", "z:nope", "--json"]);
+    assert.equal(unknown.code, 13, unknown.stdout);
+    assert.equal(JSON.parse(unknown.stdout).code, "FCP-4005");
+    // -n 0 prints nothing and claims nothing.
+    const none = await fcp(home, ["audit", "tail", "--zone", "z:work", "-n", "0"]);
+    assert.deepEqual([none.code, none.stdout, none.stderr], [0, "", ""]);
     const noHome = await Deno.makeTempDir();
     try {
       const uninit = await fcp(noHome, ["audit", "verify", "--zone", "z:work"]);

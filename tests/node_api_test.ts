@@ -191,6 +191,9 @@ Deno.test("over HTTP: the audit tail shows the node.start event of z:owner", asy
     assert.match(start.id, /^[0-9a-f]{64}$/);
     const empty = await (await fetch(`${base}/v1/audit/tail?zone=z:work`, { headers })).json();
     assert.deepEqual(empty, { zone: "z:work", events: [] });
+    const unknown = await fetch(`${base}/v1/audit/tail?zone=z:nope`, { headers });
+    assert.equal(unknown.status, 403);
+    assert.equal((await unknown.json()).code, "FCP-4005");
     const bad = await fetch(`${base}/v1/audit/tail?zone=z:owner&n=0`, { headers });
     assert.equal(bad.status, 400);
     assert.equal((await bad.json()).code, "FCP-1040");

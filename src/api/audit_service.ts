@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { toHex } from "../core/mod.ts";
+import { FcpError, toHex } from "../core/mod.ts";
 import { auditDecision, type AuditEntry, type AuditLog } from "../host/mod.ts";
 import type { AuditService, JsonValue } from "./deps.ts";
 
@@ -66,11 +66,19 @@ export function auditEntryToJson(e: AuditEntry): { [key: string]: JsonValue } {
  * for (let i = 0; i < 3; i++) log.appendSync("z:work", { eventType: "invoke", actor: "a" });
  * const tail = await auditLogService(log).tail("z:work", 2);
  * assert.deepEqual(tail.map((e) => e.seq), [1, 2]);
+ * assert.deepEqual(await auditLogService(log).tail("z:work", 0), []);
  * log.close();
  * ```
  */
 export function auditLogService(log: AuditLog): AuditService {
   return {
-    tail: (zone, n) => Promise.resolve(log.tail(zone, n).map(auditEntryToJson)),
+    tail: (zone, n) => {
+      const entries = log.tail(zone, n);
+      if (entries.length === 0 && log.head(zone) === undefined && !log.holdsZone(zone)) {
+        // A zone this node does not hold is not an empty chain.
+        return Promise.reject(new FcpError("FCP-4005", `no keys for zone ${zone} on this node`));
+      }
+      return Promise.resolve(entries.map(auditEntryToJson));
+    },
   };
 }

@@ -528,6 +528,34 @@ export class AuditLog {
   }
 
   /**
+   * Whether this node holds `zoneId` (its ObjectIdKey is known), so an empty chain can be told
+   * from a zone that does not exist here.
+   *
+   * @example
+   * ```ts
+   * import { AuditLog } from "./audit_log.ts";
+   * import assert from "node:assert/strict";
+   * const log = AuditLog.open({ path: ":memory:", nodeId: "n", signer: new Uint8Array(32),
+   *   publicKey: new Uint8Array(32), objectIdKey: (z) => {
+   *     if (z !== "z:work") throw new Error("no keys");
+   *     return new Uint8Array(32);
+   *   } });
+   * assert.equal(log.holdsZone("z:work"), true);
+   * assert.equal(log.holdsZone("z:nope"), false);
+   * log.close();
+   * ```
+   */
+  holdsZone(zoneId: ZoneId | string): boolean {
+    this.#check();
+    try {
+      this.#opts.objectIdKey(parseZoneId(zoneId));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
    * Zones that have audit events or a head, sorted.
    *
    * @example

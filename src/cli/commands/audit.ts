@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { toHex } from "../../core/mod.ts";
+import { FcpError, toHex } from "../../core/mod.ts";
 import { auditDecision, type AuditEntry, AuditLog, readAuditReferences } from "../../host/mod.ts";
 import { parseZoneId, type ZoneId } from "../../model/mod.ts";
 import { EXIT_CHECK_FAILED } from "../exit_codes.ts";
@@ -147,9 +147,12 @@ export const auditTail: CliCommand = {
       const print = (e: AuditEntry) =>
         ctx.json ? ctx.printJson(auditEntryJson(e)) : ctx.out(auditEntryLine(e));
       const entries = log.tail(zone, n);
+      if (entries.length === 0 && log.head(zone) === undefined && !log.holdsZone(zone)) {
+        throw new FcpError("FCP-4005", `no keys for zone ${zone} on this node`);
+      }
       entries.forEach(print);
       if (!ctx.flag("follow")) {
-        if (entries.length === 0 && !ctx.json) ctx.err(`no audit events in ${zone}`);
+        if (entries.length === 0 && n > 0 && !ctx.json) ctx.err(`no audit events in ${zone}`);
         return;
       }
       const stop = stopSignal();
