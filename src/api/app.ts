@@ -154,6 +154,24 @@ function connectorId(c: Context): string {
   return id;
 }
 
+/** The methods `routes` serve at `path` (`{id}` matches one path segment). */
+function methodsForPath(routes: readonly RouteKey[], path: string): string[] {
+  const out = new Set<string>();
+  for (const key of routes) {
+    const [method, template] = key.split(" ") as [string, string];
+    const re = new RegExp(
+      "^" + template.split(/\{[^}]+\}/).map((p) => p.replace(/[.*+?^$()|[\]\\]/g, "\\$&"))
+        .join("[^/]+") +
+        "$",
+    );
+    if (re.test(path)) {
+      out.add(method);
+      if (method === "GET") out.add("HEAD");
+    }
+  }
+  return [...out];
+}
+
 function auditCount(value: string | undefined): number {
   if (value === undefined) return 20;
   const n = /^[0-9]{1,4}$/.test(value) ? Number(value) : NaN;
@@ -199,7 +217,17 @@ export function createApp(deps: ApiDeps, opts: AppOptions): LocalApi {
     }
     return errorResponse(e instanceof HTTPException ? e.cause : e);
   });
-  app.notFound(() => errorResponse(new FcpError("FCP-6001", "no such route")));
+  app.notFound((c) => {
+    // A path that exists under other methods is 405 with Allow (RFC 9110 §15.5.6), not 404.
+    const allow = methodsForPath(routes, new URL(c.req.url).pathname);
+    if (allow.length > 0 && !allow.includes(c.req.method)) {
+      return errorResponse(
+        new FcpError("FCP-1042", `${c.req.method} is not served here; use ${allow.join(", ")}`),
+        { allow: allow.join(", ") },
+      );
+    }
+    return errorResponse(new FcpError("FCP-6001", "no such route"));
+  });
 
   app.use(requireLoopbackHost());
   app.use(requireBearer(opts.token));

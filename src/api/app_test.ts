@@ -193,6 +193,23 @@ Deno.test("errors map codes to HTTP statuses and never leak internals", async ()
   const unknown = await app.request(`${BASE}/v1/nope`, { headers: AUTH });
   assert.equal(unknown.status, 404);
   assert.equal((await errorBody(unknown)).code, "FCP-6001");
+  const full = createApp(fullDeps().deps, { token: TOKEN }).app;
+  for (
+    const [method, path, allow] of [
+      ["DELETE", "/v1/status", "GET, HEAD"],
+      ["GET", "/v1/invoke", "POST"],
+      ["DELETE", `/v1/objects/${"ab".repeat(32)}`, "GET, HEAD"],
+      ["GET", "/v1/connectors/fcp.fs/activate", "POST"],
+    ] as const
+  ) {
+    const res = await full.request(BASE + path, { method, headers: AUTH });
+    assert.equal(res.status, 405, `${method} ${path}`);
+    assert.equal(res.headers.get("allow"), allow);
+    assert.equal((await errorBody(res)).code, "FCP-1042");
+  }
+  // Still behind the bearer token.
+  const anon = await full.request(`${BASE}/v1/status`, { method: "DELETE" });
+  assert.equal(anon.status, 401);
   const statusFails = createApp({
     status: { status: () => Promise.reject(new FcpError("FCP-6003", "store timed out")) },
   }, { token: TOKEN });

@@ -21,6 +21,7 @@ export const CATEGORY_HTTP_STATUS: Readonly<Record<ErrorCategory, number>> = {
 /** Codes whose status differs from their category's. */
 export const CODE_HTTP_STATUS: Readonly<Partial<Record<ErrorCode, number>>> = {
   "FCP-1041": 413, // input.too_large
+  "FCP-1042": 405, // input.method_not_allowed
   "FCP-2012": 503, // keystore.unavailable: the node cannot act, not the caller's fault
   "FCP-2013": 409, // keystore.exists
   "FCP-2016": 403, // api.host_forbidden

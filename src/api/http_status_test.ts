@@ -16,6 +16,7 @@ Deno.test("the documented mapping (docs/api.md)", () => {
     ["FCP-1001", 400],
     ["FCP-1040", 400],
     ["FCP-1041", 413],
+    ["FCP-1042", 405],
     ["FCP-2003", 401],
     ["FCP-2015", 401],
     ["FCP-2016", 403],

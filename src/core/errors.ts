@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   "FCP-1030": "vectors.format_invalid",
   "FCP-1040": "input.invalid",
   "FCP-1041": "input.too_large",
+  "FCP-1042": "input.method_not_allowed",
   // 2xxx: auth / identity
   "FCP-2001": "signature.invalid",
   "FCP-2002": "key.invalid",

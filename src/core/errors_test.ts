@@ -26,6 +26,7 @@ const PUBLISHED: Readonly<Record<string, string>> = {
   "FCP-1030": "vectors.format_invalid",
   "FCP-1040": "input.invalid",
   "FCP-1041": "input.too_large",
+  "FCP-1042": "input.method_not_allowed",
   "FCP-2001": "signature.invalid",
   "FCP-2002": "key.invalid",
   "FCP-4001": "zone.id_invalid",
