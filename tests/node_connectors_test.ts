@@ -65,8 +65,33 @@ Deno.test("demo: every step of the main job goes as expected", async () => {
   const { steps } = await runDemo();
   for (const s of steps) assert.ok(s.ok, `${s.step}: ${s.detail}`);
   const names = steps.map((s) => s.step);
-  assert.ok(names.some((n) => n.includes("(denied)")));
-  assert.ok(names.some((n) => n.startsWith("verify the z:work audit chain")));
+  assert.deepEqual(names, [
+    "start node",
+    "install fcp.fs",
+    "install fcp.http",
+    "activate fcp.fs",
+    "activate fcp.http",
+    "policy",
+    "mint tokens",
+    "invoke fcp.fs fs_list",
+    "invoke fcp.fs fs_read",
+    "invoke fcp.http http_get (denied)",
+    "invoke fcp.http to the cloud metadata address (refused)",
+    "put and get an object",
+    "verify the z:work audit chain",
+  ]);
+  // The denial is shown with why, which object decided it and what would change it.
+  const denied = steps.find((s) => s.step.endsWith("(denied)"))!;
+  assert.match(denied.detail, /^FCP-4003 policy\.connector_not_allowed at stage policy/);
+  assert.match(
+    denied.detail,
+    /decided by zone_policy [0-9a-f]{16}; to change it: .*fcp policy allow/,
+  );
+  const explanation = (denied.data as { explanation: { decision: string; request_id: string } })
+    .explanation;
+  assert.equal(explanation.decision, "deny");
+  assert.equal(explanation.request_id, (denied.data as { request_id: string }).request_id);
+  assert.match(steps.at(-1)!.detail, /^intact, \d+ events/);
 });
 
 Deno.test("bench commands measure the real path and print goals and verdicts", async () => {

@@ -146,8 +146,9 @@ export async function runDemo(opts: { keep?: boolean } = {}): Promise<{
       : undefined;
     add({
       step: "invoke fcp.http http_get (denied)",
-      ok: denied.code === "FCP-4003",
-      detail: `${denied.code} ${why?.reason_code ?? ""}: ${why?.hint ?? denied.message}`,
+      ok: denied.code === "FCP-4003" && why?.decision === "deny" && why?.stage === "policy",
+      detail: `${denied.code} ${why?.reason_code ?? ""} at stage ${why?.stage ?? "?"}, decided ` +
+        `by ${decider(why?.decided_by)}; to change it: ${why?.hint ?? denied.message}`,
       data: { request_id: denied.id, explanation: why },
     });
 
@@ -206,6 +207,13 @@ export async function runDemo(opts: { keep?: boolean } = {}): Promise<{
     await Deno.remove(files, { recursive: true });
   }
   return { home: s.home, steps };
+}
+
+/** "zone_policy 1a2b3c4d5e6f7a8b" from an explanation's `decided_by`. */
+function decider(d: unknown): string {
+  if (typeof d !== "object" || d === null) return "?";
+  const { kind, id } = d as { kind?: unknown; id?: unknown };
+  return `${String(kind ?? "?")}${typeof id === "string" ? ` ${id.slice(0, 16)}` : ""}`;
 }
 
 async function expectRefusal(
