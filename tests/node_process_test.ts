@@ -187,6 +187,15 @@ Deno.test("fcp node status without a node, bad --port, and doctor refusals", asy
     assert.match(text.stdout, /^fail {2}revocation:z:work: FCP-1013/m);
     assert.match(text.stdout, /fix: restore .*z_work\.cbor/);
     assert.match(text.stdout, /^ok {4}revocation:z:owner: chain verified/m);
+
+    // A zone's key secret deleted: the identity is fine, the zones are not.
+    await Deno.remove(`${home}/keys/zonekeys.z.work`);
+    const noZoneKey = JSON.parse((await fcp(home, ["doctor", "--json"])).stdout);
+    const zones = noZoneKey.findings.find((f: { check: string }) => f.check === "zones");
+    assert.equal(zones.status, "fail");
+    assert.match(zones.message, /FCP-2012 .*zonekeys\.z\.work/);
+    assert.match(zones.fix, /keys\/zonekeys\./);
+    assert.equal(noZoneKey.ok, false);
   });
 });
 

@@ -333,7 +333,11 @@ export async function runDoctor(home: string, now: number): Promise<Finding[]> {
       const ring = await ZoneKeyring.load(identity.keystore);
       findings.push(...await checkRevocations(home, identity, ring));
     } catch (e) {
-      findings.push(fail("zones", describe(e), "restore FCP_HOME/zone-keys.json from a backup"));
+      findings.push(fail(
+        "zones",
+        describe(e),
+        "restore FCP_HOME/keys/zonekeys.* and FCP_HOME/zone-keys.json from a backup (together)",
+      ));
     }
   }
   findings.push(...await checkNode(home));
