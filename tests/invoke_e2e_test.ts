@@ -361,6 +361,20 @@ Deno.test("e2e: fcp.github against the GitHub simulator, the token injected by t
     assert.ok(pages >= 2, `followed the Link header (${pages} request(s))`);
     const items = (paged.json.output as { items?: unknown[] }).items ?? [];
     assert.equal(items.length, pages, JSON.stringify(paged.json.output));
+    // An upstream error keeps GitHub's facts (under connector_ names) beside the request id.
+    const missing = await c.api("POST", "/v1/invoke", {
+      connector: "fcp.github",
+      operation: "github_list_issues",
+      zone: ZONE,
+      input: { owner: "octo", repo: "nope" },
+      token: await c.mint({ capability: "github.issues.read", operations: ["github_list_issues"] }),
+    });
+    assert.equal(missing.json.code, "FCP-7005", JSON.stringify(missing.json));
+    const md = missing.json.details as Record<string, unknown>;
+    assert.equal(md.connector_status, 404, JSON.stringify(md));
+    assert.match(String(md.connector_documentation_url), /^https:\/\/docs\.github\.com/);
+    assert.equal(md.stage, "execute");
+    assert.match(String(md.request_id), /^[0-9a-f-]{36}$/);
     // Health asks nothing of the network (the guard would refuse it outside a call).
     const health = await c.api("GET", "/v1/connectors/fcp.github/health");
     assert.equal(health.status, 200, JSON.stringify(health.json));

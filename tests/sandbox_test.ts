@@ -408,3 +408,29 @@ Deno.test("worker methods: introspect, simulate and subscribe (§10.3) answer th
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("worker errors: a connector's details reach the caller bounded and under connector_ names only", async () => {
+  const env = await probe();
+  try {
+    await assert.rejects(call(env.worker, "probe_fail_details"), (e) => {
+      assert.ok(isFcpError(e));
+      assert.equal(e.code, "FCP-7003");
+      const d = e.details ?? {};
+      // Nothing can pass for the host's own fields.
+      assert.equal(d.request_id, undefined);
+      assert.equal(d.stage, undefined);
+      assert.equal(d.connector_request_id, "forged");
+      assert.equal(d.connector_documentation_url, "https://docs.example/x");
+      assert.equal(d.connector_nested_remaining, 0);
+      assert.equal(d.connector_retry_after_ms, 1500);
+      assert.equal(d.connector_retryable, true);
+      assert.ok(!Object.keys(d).some((k) => k.includes("Bad")));
+      assert.equal(String(d.connector_long).length, 500);
+      assert.ok(Object.keys(d).every((k) => k.startsWith("connector_")));
+      assert.ok(Object.keys(d).length <= 18, JSON.stringify(d));
+      return true;
+    });
+  } finally {
+    await env.close();
+  }
+});

@@ -38,6 +38,8 @@ export interface WireError {
   retryable?: boolean;
   /** Suggested wait. */
   "retry_after_ms"?: number;
+  /** Flat, non-secret facts (spec §24.2 `details`; nested objects flattened one level). */
+  details?: Record<string, string | number | boolean>;
 }
 
 /**

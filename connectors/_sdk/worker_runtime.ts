@@ -78,7 +78,24 @@ function wire(e: unknown): WireError {
     message: err.message,
     ...(err.retryable ? { retryable: true } : {}),
     ...(err.retryAfterMs === undefined ? {} : { retry_after_ms: err.retryAfterMs }),
+    ...(err.details === undefined ? {} : { details: flatDetails(err.details) }),
   };
+}
+
+/** Primitive values, nested objects flattened one level (`rate_limit.remaining` → `rate_limit_remaining`). */
+function flatDetails(d: Record<string, unknown>): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  const put = (k: string, v: unknown) => {
+    if (typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && isFinite(v))) {
+      out[k] = v;
+    }
+  };
+  for (const [k, v] of Object.entries(d)) {
+    if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+      for (const [k2, v2] of Object.entries(v)) put(`${k}_${k2}`, v2);
+    } else put(k, v);
+  }
+  return out;
 }
 
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);

@@ -89,7 +89,40 @@ interface Pending {
 
 function toFcpError(e: WireError): FcpError {
   const code = Object.hasOwn(ERROR_CODES, e.code) ? e.code as ErrorCode : "FCP-9001";
-  return new FcpError(code, String(e.message).slice(0, 1000));
+  const details = connectorDetails(e);
+  return new FcpError(
+    code,
+    String(e.message).slice(0, 1000),
+    Object.keys(details).length === 0 ? undefined : { details },
+  );
+}
+
+/**
+ * What a connector's error may tell the caller (spec §24.2 `details`): at most 16 flat values
+ * under `connector_<key>` names (so none can pass for the host's own `request_id`, `stage`...),
+ * keys `[a-z][a-z0-9_]*` up to 40 characters, strings up to 500, plus its retry hints. The
+ * connector is untrusted; it never holds a secret (the guard injects credentials), so what it
+ * says is passed on, bounded.
+ */
+function connectorDetails(e: WireError): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  if (e.retryable === true) out.connector_retryable = true;
+  if (typeof e.retry_after_ms === "number" && Number.isFinite(e.retry_after_ms)) {
+    out.connector_retry_after_ms = Math.max(0, Math.round(e.retry_after_ms));
+  }
+  const d = e.details;
+  if (typeof d !== "object" || d === null || Array.isArray(d)) return out;
+  let n = 0;
+  for (const [k, v] of Object.entries(d)) {
+    if (n >= 16) break;
+    if (!/^[a-z][a-z0-9_]{0,39}$/.test(k)) continue;
+    if (typeof v === "string") out[`connector_${k}`] = v.slice(0, 500);
+    else if (typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v))) {
+      out[`connector_${k}`] = v;
+    } else continue;
+    n++;
+  }
+  return out;
 }
 
 function errorWire(e: unknown): WireError {

@@ -939,7 +939,7 @@ export class InvokePipeline {
       });
       const failed = new FcpError(err.code, err.detail, {
         cause: e,
-        details: { request_id: s.requestId, stage: "execute" },
+        details: { ...err.details, request_id: s.requestId, stage: "execute" },
       });
       RECORDED.add(failed);
       throw failed;

@@ -45,6 +45,8 @@ export interface WireError {
   readonly retryable?: boolean;
   /** Suggested wait. */
   readonly "retry_after_ms"?: number;
+  /** Flat facts from the connector (untrusted: the host filters them, see `connectorDetails`). */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** An HTTP request of a connector (bodies as bytes). */
