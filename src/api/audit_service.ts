@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { FcpError, toHex } from "../core/mod.ts";
+import { toHex } from "../core/mod.ts";
 import { auditDecision, type AuditEntry, type AuditLog } from "../host/mod.ts";
 import type { AuditService, JsonValue } from "./deps.ts";
 
@@ -73,12 +73,11 @@ export function auditEntryToJson(e: AuditEntry): { [key: string]: JsonValue } {
 export function auditLogService(log: AuditLog): AuditService {
   return {
     tail: (zone, n) => {
-      const entries = log.tail(zone, n);
-      if (entries.length === 0 && log.head(zone) === undefined && !log.holdsZone(zone)) {
-        // A zone this node does not hold is not an empty chain.
-        return Promise.reject(new FcpError("FCP-4005", `no keys for zone ${zone} on this node`));
+      try {
+        return Promise.resolve(log.tail(zone, n).map(auditEntryToJson));
+      } catch (e) {
+        return Promise.reject(e);
       }
-      return Promise.resolve(entries.map(auditEntryToJson));
     },
   };
 }

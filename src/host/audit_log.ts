@@ -393,7 +393,9 @@ export class AuditLog {
   }
 
   /**
-   * The last `n` events of a zone, oldest first (decoded strictly, not verified).
+   * The last `n` events of a zone, oldest first (decoded strictly, not verified). A zone
+   * this node does not hold (no ObjectIdKey) and has no chain for is `FCP-4005`, not an
+   * empty chain.
    *
    * @example
    * ```ts
@@ -403,14 +405,28 @@ export class AuditLog {
    *   publicKey: new Uint8Array(32), objectIdKey: () => new Uint8Array(32) });
    * for (let i = 0; i < 5; i++) log.appendSync("z:work", { eventType: "invoke", actor: `a${i}` });
    * assert.deepEqual(log.tail("z:work", 2).map((e) => e.seq), [3, 4]);
+   * assert.deepEqual(log.tail("z:work", 0), []);
    * log.close();
    * ```
    */
   tail(zoneId: ZoneId | string, n = 20): AuditEntry[] {
     this.#check();
     if (!Number.isSafeInteger(n) || n < 0) throw new FcpError("FCP-1040", "n must be >= 0");
-    const rows = this.#st.tail.all(parseZoneId(zoneId), n) as Record<string, unknown>[];
+    const zone = parseZoneId(zoneId);
+    const rows = this.#st.tail.all(zone, n) as Record<string, unknown>[];
+    if (rows.length === 0 && this.#st.head.get(zone) === undefined && !this.#holdsZone(zone)) {
+      throw new FcpError("FCP-4005", `no keys for zone ${zone} on this node`);
+    }
     return rows.reverse().map(entryOf);
+  }
+
+  #holdsZone(zone: ZoneId): boolean {
+    try {
+      this.#opts.objectIdKey(zone);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -524,34 +540,6 @@ export class AuditLog {
       );
     } finally {
       this.#rollback();
-    }
-  }
-
-  /**
-   * Whether this node holds `zoneId` (its ObjectIdKey is known), so an empty chain can be told
-   * from a zone that does not exist here.
-   *
-   * @example
-   * ```ts
-   * import { AuditLog } from "./audit_log.ts";
-   * import assert from "node:assert/strict";
-   * const log = AuditLog.open({ path: ":memory:", nodeId: "n", signer: new Uint8Array(32),
-   *   publicKey: new Uint8Array(32), objectIdKey: (z) => {
-   *     if (z !== "z:work") throw new Error("no keys");
-   *     return new Uint8Array(32);
-   *   } });
-   * assert.equal(log.holdsZone("z:work"), true);
-   * assert.equal(log.holdsZone("z:nope"), false);
-   * log.close();
-   * ```
-   */
-  holdsZone(zoneId: ZoneId | string): boolean {
-    this.#check();
-    try {
-      this.#opts.objectIdKey(parseZoneId(zoneId));
-      return true;
-    } catch {
-      return false;
     }
   }
 
