@@ -136,7 +136,6 @@ export class RequestLog {
   readonly #getObject: StatementSync;
   readonly #objectsOf: StatementSync;
   readonly #leaseSeq: StatementSync;
-  readonly #auditRefs: StatementSync;
   readonly #db: DatabaseSync;
 
   /** Use the tables of an open host database. */
@@ -158,10 +157,6 @@ export class RequestLog {
     this.#objectsOf = db.prepare(
       "SELECT * FROM host_objects WHERE request_id = ? ORDER BY created_at, rowid",
     );
-    this.#auditRefs = db.prepare(
-      `SELECT zone, request_id, json_extract(record_json, '$.audit_event_id') AS event
-         FROM requests WHERE event IS NOT NULL ORDER BY zone, created_at, rowid`,
-    );
     this.#leaseSeq = db.prepare(
       `INSERT INTO lease_seq (zone, subject, seq) VALUES (?, ?, 1)
        ON CONFLICT (zone, subject) DO UPDATE SET seq = seq + 1 RETURNING seq`,
@@ -173,8 +168,13 @@ export class RequestLog {
    * audit chain before its record was written): what `AuditLog.verify` checks are still there.
    */
   auditReferences(): Map<string, AuditReference[]> {
+    // Prepared here, not with the others: only `fcp audit verify` and `fcp doctor` ask.
+    const rows = this.#db.prepare(
+      `SELECT zone, request_id, json_extract(record_json, '$.audit_event_id') AS event
+         FROM requests WHERE event IS NOT NULL ORDER BY zone, created_at, rowid`,
+    ).iterate() as Iterable<Record<string, unknown>>;
     const out = new Map<string, AuditReference[]>();
-    for (const row of this.#auditRefs.iterate() as Iterable<Record<string, unknown>>) {
+    for (const row of rows) {
       const id = row.event;
       if (typeof id !== "string" || !/^[0-9a-f]{64}$/.test(id)) continue;
       const zone = String(row.zone);
