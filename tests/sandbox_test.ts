@@ -81,6 +81,42 @@ async function refused(p: Promise<unknown>, code: ErrorCode): Promise<void> {
 const call = (w: ConnectorWorker, op: string, input: unknown = {}) =>
   w.invoke(op, input, { requestId: crypto.randomUUID() });
 
+/** A probe whose `ctx.fetch` goes through a real EgressGuard (closed with the probe). */
+async function guardedProbe(resolver: (name: string) => Promise<string[]>): Promise<Env> {
+  const guard = new EgressGuard({ resolver });
+  const probeManifest = parseManifest(await Deno.readTextFile(new URL("manifest.toml", PROBE)));
+  const op = probeManifest.operations.find((o) => o.id === "probe_ctxfetch")!;
+  const env = await probe({}, (req, c) =>
+    guard.fetch(req, {
+      connectorId: "fcp.probe",
+      zone: "z:work",
+      operation: c.operation,
+      requestId: c.requestId,
+      constraints: op.network!,
+    }));
+  return {
+    ...env,
+    async close() {
+      await env.close();
+      await guard.close();
+    },
+  };
+}
+
+/** The shipped fs connector in a real worker, granted `read` (and `write`) directories. */
+async function fsWorker(dir: string, read: string[], write: string[]): Promise<ConnectorWorker> {
+  const pkg = await readBuiltinPackage("fcp.fs");
+  return await ConnectorWorker.start({
+    manifest: pkg.manifest,
+    instanceId: "fcp.fs:z:work",
+    zone: "z:work",
+    entryUrl: builtinEntryUrl("fs"),
+    permissions: sandboxPermissions(pkg.manifest, { dataDir: dir, granted: { read, write } }),
+    fsRoots: { read, write },
+    egress: () => Promise.reject(new Error("none")),
+  });
+}
+
 Deno.test("sandbox: files only inside the granted directory; never the node home", async () => {
   const env = await probe();
   try {
@@ -199,19 +235,9 @@ Deno.test("sandbox: below the permissive profile no raw socket reaches even an a
 });
 
 Deno.test("sandbox: ctx.fetch goes through the egress guard, which refuses loopback, private and metadata addresses", async () => {
-  const guard = new EgressGuard({
-    resolver: (name) => Promise.resolve(name === "allowed.test" ? ["127.0.0.1"] : []),
-  });
-  const probeManifest = parseManifest(await Deno.readTextFile(new URL("manifest.toml", PROBE)));
-  const op = probeManifest.operations.find((o) => o.id === "probe_ctxfetch")!;
-  const env = await probe({}, (req, c) =>
-    guard.fetch(req, {
-      connectorId: "fcp.probe",
-      zone: "z:work",
-      operation: c.operation,
-      requestId: c.requestId,
-      constraints: op.network!,
-    }));
+  const env = await guardedProbe((name) =>
+    Promise.resolve(name === "allowed.test" ? ["127.0.0.1"] : [])
+  );
   try {
     for (const url of ["http://127.0.0.1:9/", "http://10.0.0.1:9/", "http://169.254.169.254:9/"]) {
       await refused(call(env.worker, "probe_ctxfetch", { url }), "FCP-3008");
@@ -223,7 +249,6 @@ Deno.test("sandbox: ctx.fetch goes through the egress guard, which refuses loopb
     );
   } finally {
     await env.close();
-    await guard.close();
   }
 });
 
@@ -312,19 +337,7 @@ Deno.test("sandbox: messages over the size limit are refused both ways", async (
 
 Deno.test("sandbox: the shipped fs connector works inside its grant through a real worker", async () => {
   const dir = await Deno.makeTempDir();
-  const pkg = await readBuiltinPackage("fcp.fs");
-  const w = await ConnectorWorker.start({
-    manifest: pkg.manifest,
-    instanceId: "fcp.fs:z:work",
-    zone: "z:work",
-    entryUrl: builtinEntryUrl("fs"),
-    permissions: sandboxPermissions(pkg.manifest, {
-      dataDir: dir,
-      granted: { read: [dir], write: [dir] },
-    }),
-    fsRoots: { read: [dir], write: [dir] },
-    egress: () => Promise.reject(new Error("none")),
-  });
+  const w = await fsWorker(dir, [dir], [dir]);
   try {
     await w.invoke("fs_write", { path: `${dir}/n.txt`, content: "hi" }, { requestId: "a" });
     const r = await w.invoke("fs_read", { path: `${dir}/n.txt` }, { requestId: "b" }) as {
@@ -342,17 +355,7 @@ Deno.test("sandbox: the shipped fs connector works inside its grant through a re
 });
 
 Deno.test("worker methods: introspect, simulate and subscribe (§10.3) answer through the sandbox", async () => {
-  const guard = new EgressGuard({ resolver: () => Promise.resolve([]) });
-  const probeManifest = parseManifest(await Deno.readTextFile(new URL("manifest.toml", PROBE)));
-  const op = probeManifest.operations.find((o) => o.id === "probe_ctxfetch")!;
-  const env = await probe({}, (req, c) =>
-    guard.fetch(req, {
-      connectorId: "fcp.probe",
-      zone: "z:work",
-      operation: c.operation,
-      requestId: c.requestId,
-      constraints: op.network!,
-    }));
+  const env = await guardedProbe(() => Promise.resolve([]));
   const sim = (operation: string, input: unknown) =>
     env.worker.simulate(operation, input, { requestId: crypto.randomUUID() });
   try {
@@ -379,21 +382,11 @@ Deno.test("worker methods: introspect, simulate and subscribe (§10.3) answer th
     assert.equal((await env.worker.health()).ok, true);
   } finally {
     await env.close();
-    await guard.close();
   }
   // A connector without simulate or events: simulate says yes to its own operations only, and
   // subscribe is refused.
   const dir = await Deno.makeTempDir();
-  const pkg = await readBuiltinPackage("fcp.fs");
-  const fs = await ConnectorWorker.start({
-    manifest: pkg.manifest,
-    instanceId: "fcp.fs:z:work",
-    zone: "z:work",
-    entryUrl: builtinEntryUrl("fs"),
-    permissions: sandboxPermissions(pkg.manifest, { dataDir: dir, granted: { read: [dir] } }),
-    fsRoots: { read: [dir], write: [] },
-    egress: () => Promise.reject(new Error("none")),
-  });
+  const fs = await fsWorker(dir, [dir], []);
   try {
     const intro = await fs.introspect();
     assert.equal(intro.simulate, false);
