@@ -23,6 +23,7 @@ import {
   setZonePolicy,
   writeDefaultPolicies,
 } from "../src/host/mod.ts";
+import { FCP_RUNTIME_FLAGS } from "../scripts/flags.ts";
 import { startGithubSim } from "./fixtures/github_sim.ts";
 
 const ZONE = "z:work";
@@ -108,7 +109,10 @@ async function withNode(f: (c: Ctx) => Promise<void>, config?: unknown): Promise
   }
 }
 
-/** Runs `fcp --home HOME ARGS...` as its own process (stdin: `input`, else none). */
+/**
+ * Runs `fcp --home HOME ARGS...` as its own process with the production flags (stdin: `input`,
+ * else none).
+ */
 async function cli(
   home: string,
   args: string[],
@@ -117,8 +121,7 @@ async function cli(
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      "-A",
-      "--unstable-worker-options",
+      ...FCP_RUNTIME_FLAGS,
       new URL("../main.ts", import.meta.url).pathname,
       "--home",
       home,
