@@ -1,14 +1,15 @@
 /**
  * Input validation of the invoke pipeline (issue 5 §3): an operation's input is checked against
  * the `input_schema` of its manifest (JSON Schema draft 2020-12 through `@cfworker/json-schema`,
- * short-circuiting at the first error) before anything runs. Validators are compiled once per
- * operation and cached.
+ * collecting every failure, of which the first three are named) before anything runs.
+ * Validators are compiled once per operation and cached.
  *
  * @module
  */
 import { type Schema, Validator } from "@cfworker/json-schema";
 import { FcpError } from "../core/mod.ts";
 import type { OperationSpec } from "./manifest_types.ts";
+import { describeFailures } from "./_input_failure.ts";
 
 const cache = new WeakMap<OperationSpec, Validator>();
 
@@ -16,8 +17,9 @@ const cache = new WeakMap<OperationSpec, Validator>();
 const MAX_REPORTED = 3;
 
 /**
- * Check `input` against the operation's input schema; `FCP-1040` naming the first failures
- * (their JSON pointers and keywords, never the values).
+ * Check `input` against the operation's input schema; `FCP-1040` naming the first failures:
+ * each one's JSON pointer and what the schema wanted there (the missing or unexpected property,
+ * the type, the allowed values, the bound), never an input value.
  *
  * @example
  * ```ts
@@ -40,14 +42,11 @@ export function validateInput(op: OperationSpec, input: unknown): void {
   }
   const r = v.validate(input);
   if (r.valid) return;
-  const where = r.errors
-    .filter((e) => e.keyword !== "properties" && e.keyword !== "allOf")
-    .slice(0, MAX_REPORTED)
-    .map((e) => `${e.instanceLocation} (${e.keyword})`);
+  const where = describeFailures(op.inputSchema, input, r.errors, MAX_REPORTED);
   throw new FcpError(
     "FCP-1040",
     `input does not match the ${op.id} input schema: ${
-      where.length > 0 ? where.join(", ") : "invalid"
+      where.length > 0 ? where.join("; ") : "invalid"
     }`,
   );
 }
