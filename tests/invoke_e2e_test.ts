@@ -438,6 +438,24 @@ Deno.test("e2e: the CLI invokes, explains, approves nothing it should not, and l
     assert.equal(ex.code, 0, ex.stderr);
     assert.match(ex.stdout, /DENY at stage token/);
     assert.match(ex.stdout, /to change/);
+    // audit tail names each call's request id, in text and JSON, and explain takes what the
+    // tail and the receipts show: the correlation id, the receipt id.
+    const allowed = JSON.parse(ok.stdout);
+    const tail = await fcp("audit", "tail", "--zone", ZONE, "-n", "5", "--json");
+    assert.equal(tail.code, 0, tail.stderr);
+    const events = tail.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const mine = events.find((e) => e.request_id === allowed.request_id);
+    assert.equal(mine?.event_type, "invoke", tail.stdout);
+    assert.ok(events.some((e) => e.request_id === id && e.event_type === "invoke.denied"));
+    const text = await fcp("audit", "tail", "--zone", ZONE, "-n", "5");
+    assert.match(text.stdout, new RegExp(`fcp\\.fs/fs_list  ${allowed.request_id}  allow`));
+    for (const ref of [mine.correlation_id, allowed.receipt.receipt_id]) {
+      const byRef = await fcp("explain", ref, "--json");
+      assert.equal(byRef.code, 0, byRef.stderr);
+      assert.equal(JSON.parse(byRef.stdout).request_id, allowed.request_id);
+    }
+    const unknown = await fcp("explain", "ab".repeat(32), "--json");
+    assert.equal(JSON.parse(unknown.stdout).code, "FCP-6001");
     const list = await fcp("connector", "list", "--json");
     assert.equal(JSON.parse(list.stdout).connectors[0].id, "fcp.fs");
     const health = await fcp("connector", "health", "fcp.fs");

@@ -6,7 +6,7 @@
  * @module
  */
 import { toHex } from "../core/mod.ts";
-import { auditDecision, type AuditEntry, type AuditLog } from "../host/mod.ts";
+import { auditDecision, type AuditEntry, type AuditLog, auditRequestId } from "../host/mod.ts";
 import type { AuditService, JsonValue } from "./deps.ts";
 
 function hexOrNull(b: Uint8Array | undefined): string | null {
@@ -14,7 +14,9 @@ function hexOrNull(b: Uint8Array | undefined): string | null {
 }
 
 /**
- * The JSON object of one audit entry (ids as lowercase hex, absent fields as `null`).
+ * The JSON object of one audit entry (ids as lowercase hex, absent fields as `null`;
+ * `request_id` is the invoke request id for `fcp explain`, see {@link auditRequestId}). The
+ * LocalAPI and `fcp audit tail --json` both print this shape.
  *
  * @example
  * ```ts
@@ -49,6 +51,7 @@ export function auditEntryToJson(e: AuditEntry): { [key: string]: JsonValue } {
     "result_object_id": hexOrNull(ev.resultObjectId),
     "capability_token_jti": hexOrNull(ev.capabilityTokenJti),
     "correlation_id": toHex(ev.correlationId),
+    "request_id": auditRequestId(ev),
     "node_id": ev.signature.nodeId,
   };
 }

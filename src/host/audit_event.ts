@@ -19,6 +19,7 @@
  */
 import {
   type AuthoritySigner,
+  bytesToUuid,
   nodeSign,
   type NodeSignature,
   nodeSignatureFromCbor,
@@ -527,4 +528,26 @@ export function auditDecision(type: AuditEventType): "allow" | "deny" | "error" 
     default:
       return "-";
   }
+}
+
+/**
+ * The invoke request id an event belongs to, as `fcp invoke` printed it and `fcp explain`
+ * takes it, or `null`. Events about a connector call (invoke, denial, failure, secret access)
+ * carry the request id as their correlation id (spec §23.4 `correlation_id`); other events have
+ * a random one, which names no request.
+ *
+ * @example
+ * ```ts
+ * import { auditRequestId } from "./audit_event.ts";
+ * import assert from "node:assert/strict";
+ * const correlationId = new Uint8Array(16).fill(0xab);
+ * assert.equal(auditRequestId({ correlationId, connectorId: "fcp.fs" }),
+ *   "abababab-abab-abab-abab-abababababab");
+ * assert.equal(auditRequestId({ correlationId }), null);
+ * ```
+ */
+export function auditRequestId(
+  e: Pick<AuditEvent, "correlationId" | "connectorId">,
+): string | null {
+  return e.connectorId === undefined ? null : bytesToUuid(e.correlationId);
 }

@@ -359,9 +359,12 @@ export class InvokePipeline {
     this.#now = deps.now ?? (() => Math.floor(Date.now() / 1000));
   }
 
-  /** The record of a request, or `undefined`. */
-  explain(requestId: string): RequestRecord | undefined {
-    return this.#d.requests.get(requestId);
+  /**
+   * The record of a request, by its id or another reference to it (see `RequestLog.find`), or
+   * `undefined`.
+   */
+  explain(ref: string): RequestRecord | undefined {
+    return this.#d.requests.find(ref);
   }
 
   /** Run one call (see the module comment); refusals throw `FcpError`s. */
@@ -374,6 +377,7 @@ export class InvokePipeline {
       reqId: ObjectId;
       principal: string;
       token?: GrantedToken;
+      presentedJti?: Uint8Array;
       op?: OperationSpec;
     } = { reqId: ZERO_ID, principal: "anonymous" };
     try {
@@ -395,7 +399,9 @@ export class InvokePipeline {
       let jti: Uint8Array = ZERO_JTI;
       if (call.token !== undefined) {
         try {
-          jti = decodeToken(call.token).claims.cti ?? ZERO_JTI;
+          const cti = decodeToken(call.token).claims.cti;
+          if (cti !== undefined) jti = cti;
+          if (cti?.length === 16) ctx.presentedJti = cti;
         } catch {
           // a malformed token is refused at the token stage
         }
@@ -937,7 +943,8 @@ export class InvokePipeline {
         ...(intentId === undefined ? {} : { intent_id: toHex(intentId) }),
         audit_event_id: toHex(audit.id),
       });
-      const failed = new FcpError(err.code, err.detail, {
+      // The request id is named as a refusal names it, so the failure can be explained.
+      const failed = new FcpError(err.code, `${err.detail} (request ${s.requestId})`, {
         cause: e,
         details: { ...err.details, request_id: s.requestId, stage: "execute" },
       });
@@ -1040,7 +1047,13 @@ export class InvokePipeline {
     call: InvokeCall,
     requestId: string,
     now: number,
-    ctx: { zone?: ZoneId; reqId: ObjectId; principal: string; token?: GrantedToken },
+    ctx: {
+      zone?: ZoneId;
+      reqId: ObjectId;
+      principal: string;
+      token?: GrantedToken;
+      presentedJti?: Uint8Array;
+    },
     passed: readonly PipelineStage[],
     r: Refusal,
   ): Promise<FcpError> {
@@ -1069,13 +1082,18 @@ export class InvokePipeline {
           requestId,
           bytes: encodeDecisionReceipt(receipt),
         }, now);
+        const jti = jtiOf(ctx);
         const entry = await d.audit.append(zone, {
           eventType: "invoke.denied",
           actor: auditActor(ctx.principal),
           correlationId: uuidToBytes(requestId),
           ...(validText(call.connector) ? { connectorId: call.connector } : {}),
           ...(validText(call.operation) ? { operation: call.operation } : {}),
-          ...(ctx.token === undefined ? {} : { capabilityTokenJti: ctx.token.jti }),
+          // A token refused at the token stage still names its jti (unverified: it is what
+          // was presented), so attempts with a revoked or expired token can be found by jti.
+          // The actor stays `anonymous` until a token verifies: an unverified subject is
+          // whatever the caller wrote.
+          ...(jti === undefined ? {} : { capabilityTokenJti: jti }),
           requestObjectId: ctx.reqId,
           resultObjectId: receiptId,
           occurredAt: now,
@@ -1113,6 +1131,10 @@ export class InvokePipeline {
       details: { request_id: requestId, reason_code: r.reasonCode, stage: r.stage },
     });
   }
+}
+
+function jtiOf(ctx: { token?: GrantedToken; presentedJti?: Uint8Array }): Uint8Array | undefined {
+  return ctx.token?.jti ?? ctx.presentedJti;
 }
 
 function validText(s: unknown): s is string {

@@ -15,6 +15,7 @@ import {
 } from "../authority/mod.ts";
 import { type ErrorCode, FcpError, fromHex, isFcpError, toHex } from "../core/mod.ts";
 import { objectIdUnscoped } from "../model/mod.ts";
+import { auditRequestId } from "./audit_event.ts";
 import { pipelineFixture, T0, TEST_CONNECTOR } from "./_pipeline_fixture.ts";
 import type { InvokeCall } from "./invoke_pipeline.ts";
 import { setZonePolicy } from "./policy_store.ts";
@@ -71,6 +72,11 @@ Deno.test("pipeline: an allowed call runs once and leaves a verifiable receipt a
     const rec = fx.pipeline.explain(out.request_id)!;
     assert.equal(rec.decision, "allow");
     assert.deepEqual(rec.stages_passed.at(-1), "audit");
+    // The receipt id leads to the same record; an unknown or malformed reference to none.
+    assert.equal(fx.pipeline.explain(out.receipt.receipt_id)?.request_id, out.request_id);
+    assert.equal(fx.pipeline.explain("ab".repeat(32)), undefined);
+    assert.equal(fx.pipeline.explain("ab".repeat(16)), undefined);
+    assert.equal(fx.pipeline.explain("zz".repeat(32)), undefined);
   });
 });
 
@@ -80,6 +86,7 @@ Deno.test("pipeline: every denial leaves a signed DecisionReceipt, an audit even
     const rec = fx.pipeline.explain(id)!;
     assert.equal(rec.decision, "deny");
     assert.equal(rec.stage, "policy");
+    assert.equal(fx.pipeline.explain(rec.decision_receipt_id!)?.request_id, id);
     assert.equal(rec.reason_code, "policy.default_deny");
     assert.equal(rec.decided_by.kind, "zone_policy");
     assert.match(rec.decided_by.id ?? "", /^[0-9a-f]{64}$/);
@@ -102,6 +109,7 @@ Deno.test("pipeline: refuses a call without a token", async () => {
     const id = await refused(fx, call(), "FCP-3001");
     assert.equal(fx.pipeline.explain(id)?.stage, "token");
     assert.equal(fx.calls.length, 0);
+    assert.equal(fx.audit.tail("z:work", 1)[0]!.event.capabilityTokenJti, undefined);
   });
 });
 
@@ -124,6 +132,10 @@ Deno.test("pipeline: refuses an expired token and a token for another operation"
       T0 - 10_000,
     );
     await refused(fx, call({ token: expired.token }), "FCP-2003");
+    assert.deepEqual(
+      fx.audit.tail("z:work", 1)[0]!.event.capabilityTokenJti,
+      decodeToken(expired.token).claims.cti,
+    );
     await refused(fx, call({ operation: "test.write", token: await fx.mint() }), "FCP-3001");
   });
 });
@@ -304,9 +316,23 @@ Deno.test("pipeline: a connector failure is audited as invoke.failed and keeps i
   await withFixture(async (fx) => {
     await fx.allowAll();
     fx.behave(() => Promise.reject(new FcpError("FCP-7003", "upstream said no")));
+    let message = "";
+    await assert.rejects(fx.pipeline.invoke(call({ token: await fx.mint() })), (e) => {
+      message = (e as Error).message;
+      return isFcpError(e, "FCP-7003");
+    });
     const id = await refused(fx, call({ token: await fx.mint() }), "FCP-7003");
-    assert.equal(fx.audit.tail("z:work", 1)[0]?.event.eventType, "invoke.failed");
+    const last = fx.audit.tail("z:work", 1)[0]!;
+    assert.equal(last.event.eventType, "invoke.failed");
     assert.equal(fx.pipeline.explain(id)?.stage, "execute");
+    // The failure names its request, as a refusal does, and so does its audit event.
+    assert.match(message, /upstream said no \(request [0-9a-f-]{36}\)/);
+    assert.equal(auditRequestId(last.event), id);
+    // explain also finds it by the audit event's correlation id, upper or lower case.
+    const correlation = toHex(last.event.correlationId);
+    assert.equal(fx.pipeline.explain(correlation)?.request_id, id);
+    assert.equal(fx.pipeline.explain(correlation.toUpperCase())?.request_id, id);
+    assert.equal(fx.pipeline.explain(id.toUpperCase())?.request_id, id);
   });
 });
 
@@ -369,6 +395,12 @@ Deno.test("pipeline: refuses a token revoked by its jti", async () => {
       owner: fx.identity.owner,
     });
     await refused(fx, call({ token }), "FCP-3004");
+    // The attempt names the revoked token's jti in the audit chain (the actor stays anonymous:
+    // nothing about the presented token was accepted).
+    const attempt = fx.audit.tail("z:work", 1)[0]!.event;
+    assert.equal(attempt.eventType, "invoke.denied");
+    assert.deepEqual(attempt.capabilityTokenJti, decodeToken(token).claims.cti);
+    assert.equal(attempt.actor, "anonymous");
     // Another token of the same grant is not affected.
     const other = await fx.mint();
     assert.equal((await fx.pipeline.invoke(call({ token: other }))).replayed, false);

@@ -11,7 +11,7 @@
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { FcpError } from "../core/mod.ts";
-import type { ObjectId } from "../model/mod.ts";
+import { type ObjectId, parseObjectId } from "../model/mod.ts";
 import type { AuditReference } from "./audit_verify.ts";
 
 /** The pipeline stages, in order (issue 5 §3). */
@@ -228,6 +228,31 @@ export class RequestLog {
   get(requestId: string): RequestRecord | undefined {
     const row = this.#get.get(requestId) as { record_json: string } | undefined;
     return row === undefined ? undefined : JSON.parse(row.record_json) as RequestRecord;
+  }
+
+  /**
+   * The record a reference names: the request id (`fcp invoke` prints it); the same id as 32
+   * hex digits (an audit event's `correlation_id`); or the 64-hex id of one of the request's
+   * signed objects (its OperationReceipt, DecisionReceipt, OperationIntent or ExecutionLease).
+   * Upper-case hex is accepted. `undefined` when nothing matches.
+   */
+  find(ref: string): RequestRecord | undefined {
+    const direct = this.get(ref);
+    if (direct !== undefined) return direct;
+    const hex = ref.toLowerCase();
+    if (/^[0-9a-f]{32}$/.test(hex)) {
+      return this.get(
+        `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${
+          hex.slice(20)
+        }`,
+      );
+    }
+    if (/^[0-9a-f-]{36}$/.test(hex) && hex !== ref) return this.get(hex);
+    if (/^[0-9a-f]{64}$/.test(hex)) {
+      const o = this.object(parseObjectId(hex));
+      return o === undefined ? undefined : this.get(o.requestId);
+    }
+    return undefined;
   }
 
   /** The newest `n` records, newest first. */

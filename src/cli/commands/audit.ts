@@ -4,62 +4,31 @@
  *
  * @module
  */
+import { auditEntryToJson } from "../../api/mod.ts";
 import { toHex } from "../../core/mod.ts";
-import { auditDecision, type AuditEntry, AuditLog, readAuditReferences } from "../../host/mod.ts";
+import {
+  auditDecision,
+  type AuditEntry,
+  AuditLog,
+  auditRequestId,
+  readAuditReferences,
+} from "../../host/mod.ts";
 import { parseZoneId, type ZoneId } from "../../model/mod.ts";
 import { EXIT_CHECK_FAILED } from "../exit_codes.ts";
 import type { CliCommand, CommandContext } from "../types.ts";
 import { UsageError } from "../usage_error.ts";
 
-function iso(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(/\.000Z$/, "Z");
-}
-
 function hexOrNull(b: Uint8Array | undefined): string | null {
   return b === undefined ? null : toHex(b);
 }
 
-/**
- * The JSON object of one audit entry (one line of `fcp audit tail --json`).
- *
- * @example
- * ```ts
- * import { auditEntryJson } from "./audit.ts";
- * import { AuditLog } from "../../host/mod.ts";
- * import assert from "node:assert/strict";
- * const log = AuditLog.open({ path: ":memory:", nodeId: "n", signer: new Uint8Array(32),
- *   publicKey: new Uint8Array(32), objectIdKey: () => new Uint8Array(32), now: () => 0 });
- * const e = log.appendSync("z:work", { eventType: "invoke.denied", actor: "agent" });
- * assert.equal(auditEntryJson(e).decision, "deny");
- * assert.equal(auditEntryJson(e).occurred_at_iso, "1970-01-01T00:00:00Z");
- * log.close();
- * ```
- */
-export function auditEntryJson(e: AuditEntry): Record<string, unknown> {
-  const ev = e.event;
-  return {
-    zone_id: ev.zoneId,
-    seq: e.seq,
-    id: toHex(e.id),
-    prev: hexOrNull(ev.prev),
-    occurred_at: ev.occurredAt,
-    occurred_at_iso: iso(ev.occurredAt),
-    event_type: ev.eventType,
-    decision: auditDecision(ev.eventType),
-    actor: ev.actor,
-    connector_id: ev.connectorId ?? null,
-    operation: ev.operation ?? null,
-    request_object_id: hexOrNull(ev.requestObjectId),
-    result_object_id: hexOrNull(ev.resultObjectId),
-    capability_token_jti: hexOrNull(ev.capabilityTokenJti),
-    correlation_id: toHex(ev.correlationId),
-    node_id: ev.signature.nodeId,
-  };
+function iso(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace(/\.000Z$/, "Z");
 }
 
 /**
- * One text line of `fcp audit tail`: seq, time, type, actor, connector/operation, request id
- * (first 16 hex digits), decision.
+ * One text line of `fcp audit tail`: seq, time, type, actor, connector/operation, the request
+ * id that `fcp explain` takes (for events about a connector call), decision.
  *
  * @example
  * ```ts
@@ -70,7 +39,8 @@ export function auditEntryJson(e: AuditEntry): Record<string, unknown> {
  *   publicKey: new Uint8Array(32), objectIdKey: () => new Uint8Array(32), now: () => 0 });
  * const e = log.appendSync("z:work", { eventType: "invoke", actor: "agent",
  *   connectorId: "fcp.fs", operation: "read" });
- * assert.equal(auditEntryLine(e), "0  1970-01-01T00:00:00Z  invoke  agent  fcp.fs/read  -  allow");
+ * assert.equal(auditEntryLine(e).replace(/[0-9a-f-]{36}/, "ID"),
+ *   "0  1970-01-01T00:00:00Z  invoke  agent  fcp.fs/read  ID  allow");
  * log.close();
  * ```
  */
@@ -79,7 +49,7 @@ export function auditEntryLine(e: AuditEntry): string {
   const target = ev.connectorId === undefined && ev.operation === undefined
     ? "-"
     : `${ev.connectorId ?? "-"}/${ev.operation ?? "-"}`;
-  const req = ev.requestObjectId === undefined ? "-" : toHex(ev.requestObjectId).slice(0, 16);
+  const req = auditRequestId(ev) ?? "-";
   return [
     e.seq,
     iso(ev.occurredAt),
@@ -145,7 +115,7 @@ export const auditTail: CliCommand = {
     const log = await AuditLog.openHome(ctx.home);
     try {
       const print = (e: AuditEntry) =>
-        ctx.json ? ctx.printJson(auditEntryJson(e)) : ctx.out(auditEntryLine(e));
+        ctx.json ? ctx.printJson(auditEntryToJson(e)) : ctx.out(auditEntryLine(e));
       const entries = log.tail(zone, n);
       entries.forEach(print);
       if (!ctx.flag("follow")) {

@@ -1,5 +1,5 @@
 /**
- * `fcp explain REQUEST_ID`: why a request was allowed or denied (spec §23.4 DecisionReceipt;
+ * `fcp explain REF`: why a request was allowed or denied (spec §23.4 DecisionReceipt;
  * issue 5 §3): the stage that decided, the stable reason code, the object that decided it, the
  * evidence, and what would change the outcome. Asks the running node, or reads host.db when no
  * node runs.
@@ -19,7 +19,7 @@ async function findRecord(home: string, id: string): Promise<RequestRecord> {
   if (exists) {
     const db = openHostDb(home);
     try {
-      const rec = new RequestLog(db).get(id);
+      const rec = new RequestLog(db).find(id);
       if (rec !== undefined) return rec;
     } finally {
       db.close();
@@ -67,8 +67,13 @@ export function explainLines(r: RequestRecord): string[] {
 export const command: CliCommand = {
   path: ["explain"],
   summary: "Why a request was allowed or denied, and what would change it",
-  usage: "fcp explain REQUEST_ID [--json]",
-  args: [{ name: "REQUEST_ID", description: "the request id an invoke printed" }],
+  usage: "fcp explain REF [--json]",
+  description: [
+    "REF is the request id 'fcp invoke' printed (also shown by 'fcp audit tail'), the same",
+    "id as 32 hex digits (an audit event's correlation_id), or the id of one of the",
+    "request's receipts, its intent or its execution lease.",
+  ].join("\n"),
+  args: [{ name: "REF", description: "request id, correlation id or receipt id" }],
   async run(ctx: CommandContext) {
     const rec = await findRecord(ctx.home, ctx.positionals[0]!);
     if (ctx.json) {
