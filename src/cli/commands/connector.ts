@@ -204,11 +204,12 @@ export const connectorActivate: CliCommand = {
       running = false;
       r = await withOfflineHost(ctx.home, async (h) =>
         JSON.parse(JSON.stringify(
+          // As through the LocalAPI: a flag not given keeps what the last activation granted.
           await h.connectors.activate(id, zone, {
-            grantRead: read,
-            grantWrite: write,
-            allowHosts: hosts,
-            config,
+            ...(read.length ? { grantRead: read } : {}),
+            ...(write.length ? { grantWrite: write } : {}),
+            ...(hosts.length ? { allowHosts: hosts } : {}),
+            ...(Object.keys(config).length ? { config } : {}),
             start: false,
           }),
         )) as Json);
