@@ -10,7 +10,8 @@
  * @module
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { FcpError } from "../core/mod.ts";
+import { bytesToUuid } from "../authority/mod.ts";
+import { FcpError, fromHex } from "../core/mod.ts";
 import { type ObjectId, parseObjectId } from "../model/mod.ts";
 import type { AuditReference } from "./audit_verify.ts";
 
@@ -240,13 +241,7 @@ export class RequestLog {
     const direct = this.get(ref);
     if (direct !== undefined) return direct;
     const hex = ref.toLowerCase();
-    if (/^[0-9a-f]{32}$/.test(hex)) {
-      return this.get(
-        `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${
-          hex.slice(20)
-        }`,
-      );
-    }
+    if (/^[0-9a-f]{32}$/.test(hex)) return this.get(bytesToUuid(fromHex(hex)));
     if (/^[0-9a-f-]{36}$/.test(hex) && hex !== ref) return this.get(hex);
     if (/^[0-9a-f]{64}$/.test(hex)) {
       const o = this.object(parseObjectId(hex));
