@@ -3,33 +3,12 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { FCP_RUNTIME_FLAGS } from "../scripts/flags.ts";
+import { type FcpRun, runFcp } from "./_fcp_cli.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function fcp(args: string[], stdin?: string): Promise<Run> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...FCP_RUNTIME_FLAGS, "main.ts", ...args],
-    cwd: root,
-    env: { NO_COLOR: "1" },
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(stdin));
-    await w.close();
-  }
-  const out = await child.output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+function fcp(args: string[], stdin?: string): Promise<FcpRun> {
+  return runFcp(undefined, args, stdin);
 }
 
 Deno.test("fcp --help lists the commands and exits 0", async () => {

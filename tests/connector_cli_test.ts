@@ -4,19 +4,7 @@
  * of a running node (it used to clear them offline).
  */
 import assert from "node:assert/strict";
-import { FCP_RUNTIME_FLAGS } from "../scripts/flags.ts";
-
-async function fcp(home: string, args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...FCP_RUNTIME_FLAGS, new URL("../main.ts", import.meta.url).pathname, ...args],
-    env: { NO_COLOR: "1", FCP_HOME: home },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+import { runFcp as fcp } from "./_fcp_cli.ts";
 
 Deno.test("fcp connector activate offline: no grant flags keep the earlier grants, a flag replaces them", async () => {
   const home = await Deno.makeTempDir({ prefix: "fcp-connector-cli-" });
@@ -30,29 +18,15 @@ Deno.test("fcp connector activate offline: no grant flags keep the earlier grant
     };
     await run(["init"]);
     await run(["connector", "install", "fcp.fs"]);
-    const first = await run([
-      "connector",
-      "activate",
-      "fcp.fs",
-      "--zone",
-      "z:work",
-      "--grant-read",
-      notes,
-    ]);
+    const activate = (...flags: string[]) =>
+      run(["connector", "activate", "fcp.fs", "--zone", "z:work", ...flags]);
+    const first = await activate("--grant-read", notes);
     assert.equal(first.node_running, false);
     const real = await Deno.realPath(notes);
     assert.deepEqual(first.grants.read, [real]);
-    const again = await run(["connector", "activate", "fcp.fs", "--zone", "z:work"]);
+    const again = await activate();
     assert.deepEqual(again.grants.read, [real], "grants kept");
-    const replaced = await run([
-      "connector",
-      "activate",
-      "fcp.fs",
-      "--zone",
-      "z:work",
-      "--grant-read",
-      other,
-    ]);
+    const replaced = await activate("--grant-read", other);
     assert.deepEqual(replaced.grants.read, [await Deno.realPath(other)]);
   } finally {
     for (const d of [home, notes, other]) await Deno.remove(d, { recursive: true });

@@ -3,8 +3,6 @@
  * FCP_HOME, through the real binary entry point (main.ts) with the production flags.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-import { FCP_RUNTIME_FLAGS } from "../scripts/flags.ts";
 import { IDENTITY_SECRETS, ZoneKeyring } from "../src/authority/mod.ts";
 import { openKeystore } from "../src/authority/mod.ts";
 import { toHex } from "../src/core/mod.ts";
@@ -16,27 +14,7 @@ import {
 } from "../src/authority/mod.ts";
 import { NodeLock } from "../src/api/mod.ts";
 import { fromHex } from "../src/core/mod.ts";
-
-const root = fileURLToPath(new URL("../", import.meta.url));
-
-async function fcp(home: string, args: string[], stdin?: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...FCP_RUNTIME_FLAGS, "main.ts", ...args],
-    cwd: root,
-    env: { NO_COLOR: "1", FCP_HOME: home },
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(stdin));
-    await w.close();
-  }
-  const out = await child.output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+import { runFcp as fcp } from "./_fcp_cli.ts";
 
 async function withHome(f: (home: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "fcp-identity-cli-" });

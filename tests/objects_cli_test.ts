@@ -3,44 +3,10 @@
  * `fcp bench` against a temp FCP_HOME created with `fcp init`.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { FCP_RUNTIME_FLAGS } from "../scripts/flags.ts";
 import { runCli } from "../src/cli/mod.ts";
 import { memoryIo } from "../src/cli/io.ts";
-
-const root = fileURLToPath(new URL("../", import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stdoutBytes: Uint8Array;
-  stderr: string;
-}
-
-async function fcp(home: string, args: string[], stdin?: Uint8Array): Promise<Run> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...FCP_RUNTIME_FLAGS, "main.ts", ...args],
-    cwd: root,
-    env: { NO_COLOR: "1", FCP_HOME: home },
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const w = child.stdin.getWriter();
-    await w.write(stdin);
-    await w.close();
-  }
-  const out = await child.output();
-  const dec = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: dec.decode(out.stdout),
-    stdoutBytes: out.stdout,
-    stderr: dec.decode(out.stderr),
-  };
-}
+import { runFcp as fcp } from "./_fcp_cli.ts";
 
 function pattern(n: number, seed: number): Uint8Array {
   const out = new Uint8Array(n);

@@ -3,8 +3,6 @@
  * identity and the five standard zones (what `fcp init` sets up).
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-import { FCP_RUNTIME_FLAGS } from "../scripts/flags.ts";
 import {
   createApprovalToken,
   createStandardZones,
@@ -17,21 +15,7 @@ import {
 } from "../src/authority/mod.ts";
 import { fromHex, toHex } from "../src/core/mod.ts";
 import { STANDARD_ZONES } from "../src/model/mod.ts";
-
-const root = fileURLToPath(new URL("../", import.meta.url));
-
-async function fcp(home: string, args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...FCP_RUNTIME_FLAGS, "main.ts", ...args],
-    cwd: root,
-    env: { NO_COLOR: "1", FCP_HOME: home },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+import { runFcp as fcp } from "./_fcp_cli.ts";
 
 async function preparedHome(): Promise<string> {
   const home = await Deno.makeTempDir({ prefix: "fcp-zone-cli-" });
